@@ -1,0 +1,7 @@
+// index.ts: graft's public API, layer by layer. Programs import 'graft' (or 'graft/<layer>').
+
+export * from './errors.js';
+export * as transport from './transport/index.js';
+export * as store from './store/index.js';
+export * as train from './train/index.js';
+export { log, setLogFile, setLogFields } from './util/log.js';

@@ -1,0 +1,3 @@
+// train/index.ts: the training layer's public surface.
+
+export type * from './architecture.js';

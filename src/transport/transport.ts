@@ -1,0 +1,62 @@
+// transport/transport.ts: the one interface every transport implements (local, in-process
+// loopback, MPI). It moves bytes between ranks and knows nothing of actors, layers or models.
+// Upper layers own their tags: runtime 100–199, store 200–299, nas 300–399.
+
+/** What `doctor` and the logs report about this process's place in the job. */
+export interface TransportInfo {
+  kind: 'local' | 'loopback' | 'mpi';
+  rank: number;
+  size: number;
+  /** Rank among the ranks on the same node, and how many share the node. */
+  localRank: number;
+  localSize: number;
+  host: string;
+  /** MPI library version string, or 'local'. */
+  library: string;
+  /** MPI thread level granted (e.g. 'MPI_THREAD_MULTIPLE'), or 'local'. */
+  threadLevel: string;
+}
+
+/** A handler for messages of one tag. `bytes` is owned by the handler from then on. */
+export type MessageHandler = (source: number, bytes: Uint8Array) => void;
+
+/** A serialisable description of an exposed memory region, sent to peers so they can read it. */
+export interface RegionRef {
+  rank: number;
+  id: number;
+  length: number;
+}
+
+/** A local memory region peers may read one-sided with `Transport.get`. */
+export interface ExposedRegion {
+  readonly ref: RegionRef;
+  /** Withdraws the region; later gets of it fail. */
+  release(): void;
+}
+
+export interface Transport {
+  readonly info: TransportInfo;
+  readonly rank: number;
+  readonly size: number;
+
+  /** Sends `bytes` to `dest` with `tag`; resolves when the buffer may be reused. */
+  send(dest: number, tag: number, bytes: Uint8Array): Promise<void>;
+  /** Receives every message of `tag`, in order per (source, tag). Returns an unsubscribe. */
+  subscribe(tag: number, handler: MessageHandler): () => void;
+
+  barrier(): Promise<void>;
+  /** Every rank contributes bytes; every rank gets all of them, indexed by rank. */
+  allgather(bytes: Uint8Array): Promise<Uint8Array[]>;
+  /** `root` gives bytes; every rank resolves with them. */
+  broadcast(root: number, bytes?: Uint8Array): Promise<Uint8Array>;
+
+  /** Makes `buffer` (backed by ArrayBuffer or SharedArrayBuffer) readable by peers. */
+  expose(buffer: Uint8Array): ExposedRegion;
+  /** Reads `length` bytes at `offset` of a peer's (or this rank's) exposed region. */
+  get(region: RegionRef, offset: number, length: number): Promise<Uint8Array>;
+
+  /** Ends the whole job at once with `code` (MPI_Abort under MPI). */
+  abort(code: number): never;
+  /** Orderly finalize; every later call fails with a ClosedError. */
+  close(): Promise<void>;
+}
