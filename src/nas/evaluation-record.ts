@@ -1,0 +1,52 @@
+// nas/evaluation-record.ts: what the search records for every evaluated candidate, one JSON
+// line per record in the journal (`journal.jsonl`) and one row in `results.csv`; and what the
+// top-K phase records per model. The report reads exactly these types.
+
+export type FetchSource = 'local' | 'peer' | 'spill' | 'none';
+
+export interface EvaluationRecord {
+  kind: 'evaluation';
+  /** Candidate id, unique within the search (0, 1, 2, … in order of proposal). */
+  id: number;
+  /** The choice vector in the search space. */
+  arch: number[];
+  /** Id of the candidate this one mutated from; null for the random initial population. */
+  parent: number | null;
+  /** Validation score: accuracy for classification, R² for regression (higher is better). */
+  score: number;
+  /** Loss on validation after the last epoch. */
+  valLoss: number;
+  epochs: number;
+  /** Wall time of training alone, and of the whole evaluation (build, fetch, train, store). */
+  trainSeconds: number;
+  totalSeconds: number;
+  /** Per-epoch validation score, for learning curves. */
+  curve: number[];
+  transfer: {
+    donorId: number | null;
+    layersMatched: number;
+    layersTransferred: number;
+    layersSkipped: number;
+    bytesFetched: number;
+    fetchSeconds: number;
+    source: FetchSource;
+  };
+  rank: number;
+  actor: string;
+  backend: string;
+  /** Seconds since the search started, when the evaluation began and finished. */
+  startedAt: number;
+  finishedAt: number;
+}
+
+export interface TopKRecord {
+  kind: 'topk';
+  /** The candidate's id in the search. */
+  id: number;
+  start: 'checkpoint' | 'scratch';
+  epochs: number;
+  seconds: number;
+  testScore: number;
+  /** Per-epoch validation score. */
+  curve: number[];
+}
