@@ -3,5 +3,9 @@
 import type { Command } from './command.js';
 
 export const commands: Record<string, () => Promise<Command>> = {
+  search: async () => (await import('./search.js')).searchCommand,
+  topk: async () => (await import('./topk.js')).topkCommand,
   doctor: async () => (await import('./doctor.js')).doctorCommand,
+  submit: async () => (await import('./submit.js')).submitCommand,
+  report: async () => (await import('./report.js')).reportCommand,
 };

@@ -50,3 +50,32 @@ export interface TopKRecord {
   /** Per-epoch validation score. */
   curve: number[];
 }
+
+/**
+ * A candidate as proposed, written before it is handed to an actor. With the evaluation
+ * records in the same journal, it lets `--resume` replay the search state and rerun the
+ * candidates that were in flight. Readers that want results only filter on `kind`.
+ */
+export interface ProposalRecord {
+  kind: 'proposal';
+  id: number;
+  arch: number[];
+  parent: number | null;
+  /** Seconds since the search started. */
+  at: number;
+}
+
+/** A candidate that failed on every try (it counts as evaluated, with no score). */
+export interface FailureRecord {
+  kind: 'failure';
+  id: number;
+  arch: number[];
+  parent: number | null;
+  /** The last error: class name, code and message. */
+  error: { name: string; code: string; message: string };
+  attempts: number;
+  finishedAt: number;
+}
+
+/** Every line of `journal.jsonl`. */
+export type JournalRecord = ProposalRecord | EvaluationRecord | FailureRecord | TopKRecord;

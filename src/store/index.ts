@@ -1,3 +1,23 @@
-// store/index.ts: the layer store's public surface.
+// store/index.ts: the layer store's public surface: the per-rank LayerStore, the GossipIndex
+// replica with its donor query, and the pieces tests and benchmarks drive directly (the
+// prefix index and the round-based gossip simulator).
 
 export * from './layer-record.js';
+export type { TensorMeta, MemoryLocation, LayerInfo, ModelStatus, ModelEntry, LayerRef } from './model-entry.js';
+export { LayerStore } from './layer-store.js';
+export type { PutModel, PutResult, RetainResult, StoreStats } from './layer-store.js';
+export type { FetchResult, FetchedLayer, MissingLayer, LayerSource } from './fetch.js';
+export { GossipIndex, kGossipTag } from './gossip-index.js';
+export type { DonorMatch, GossipStats } from './gossip-index.js';
+export { PrefixIndex } from './prefix-index.js';
+export type { PrefixModel, PrefixMatch } from './prefix-index.js';
+export { betterDonorFirst } from './donor-order.js';
+export type { DonorCandidate, DonorOrder } from './donor-order.js';
+export { simulateGossip, defaultSuspectAfter } from './gossip-simulator.js';
+export type { GossipSimulationOptions, GossipSimulationResult } from './gossip-simulator.js';
+export { kGossipDefaults, kStoreDefaults } from './options.js';
+export type { GossipOptions, LayerStoreOptions } from './options.js';
+export * from './errors.js';
+export { serveStore } from './store-service.js';
+export { StoreClient } from './store-client.js';
+export type { StoreRequest, StoreReply, WireError, WireFetchResult } from './protocol.js';

@@ -1,3 +1,20 @@
-// train/index.ts: the training layer's public surface.
+// train/index.ts: the training layer's public surface: backends, datasets, the model builder
+// with stable layer ids, weight transfer I/O, the training loop and model files.
 
 export type * from './architecture.js';
+export * from './errors.js';
+export { probeBackends, selectBackend, selectedBackend, isBackendName, kBackendNames, type BackendName } from './backend.js';
+export { wasmGradientKernelNames } from './wasm-kernels.js';
+export type { Dataset, DataSplit, Normalization, SplitOptions } from './data/dataset.js';
+export { loadMnist, defaultMnistDir, type MnistOptions } from './data/mnist.js';
+export { parseIdx, type IdxArray } from './data/idx.js';
+export { parseNpy, readNpy, loadNpyDataset, type NpyArray, type NpyDatasetOptions } from './data/npy.js';
+export { loadCsvDataset, type CsvDatasetOptions } from './data/csv.js';
+export { makeSyntheticDataset, type SyntheticOptions } from './data/synthetic.js';
+export { checkArchitecture, type CheckedNode } from './architecture-check.js';
+export { layerIds, type LayerIdEntry } from './layer-ids.js';
+export { buildModel, type BuildOptions } from './model-builder.js';
+export { extractLayers, loadLayers, type LoadOptions, type LoadReport, type SkipReason, type TransferMode } from './weights.js';
+export { trainModel, kOptimizers, type EarlyStopping, type EpochMetrics, type OptimizerName, type TrainOptions, type TrainResult } from './trainer.js';
+export { evaluateModel, type Evaluation } from './evaluate.js';
+export { saveModel, loadModel, fileModelHandler } from './model-io.js';

@@ -17,6 +17,9 @@ export interface TransportInfo {
   threadLevel: string;
 }
 
+/** Bytes a transport accepts without copying: a buffer or any view of one. */
+export type BytesLike = ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
+
 /** A handler for messages of one tag. `bytes` is owned by the handler from then on. */
 export type MessageHandler = (source: number, bytes: Uint8Array) => void;
 
@@ -40,18 +43,24 @@ export interface Transport {
   readonly size: number;
 
   /** Sends `bytes` to `dest` with `tag`; resolves when the buffer may be reused. */
-  send(dest: number, tag: number, bytes: Uint8Array): Promise<void>;
-  /** Receives every message of `tag`, in order per (source, tag). Returns an unsubscribe. */
+  send(dest: number, tag: number, bytes: BytesLike): Promise<void>;
+  /**
+   * Receives every message of `tag`, in order per (source, tag). Returns an unsubscribe. One
+   * subscriber per tag; messages that arrive before anyone subscribes wait for the subscriber.
+   */
   subscribe(tag: number, handler: MessageHandler): () => void;
 
   barrier(): Promise<void>;
   /** Every rank contributes bytes; every rank gets all of them, indexed by rank. */
-  allgather(bytes: Uint8Array): Promise<Uint8Array[]>;
+  allgather(bytes: BytesLike): Promise<Uint8Array[]>;
   /** `root` gives bytes; every rank resolves with them. */
-  broadcast(root: number, bytes?: Uint8Array): Promise<Uint8Array>;
+  broadcast(root: number, bytes?: BytesLike): Promise<Uint8Array>;
 
-  /** Makes `buffer` (backed by ArrayBuffer or SharedArrayBuffer) readable by peers. */
-  expose(buffer: Uint8Array): ExposedRegion;
+  /**
+   * Makes `buffer` (backed by ArrayBuffer or SharedArrayBuffer) readable by peers. Its memory is
+   * read in place: keep it unchanged while exposed. Page-aligned buffers read fastest over MPI.
+   */
+  expose(buffer: BytesLike): ExposedRegion;
   /** Reads `length` bytes at `offset` of a peer's (or this rank's) exposed region. */
   get(region: RegionRef, offset: number, length: number): Promise<Uint8Array>;
 

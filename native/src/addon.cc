@@ -1,0 +1,251 @@
+// addon.cc: the JS face of the MPI engine. Each function checks its arguments, turns them into
+// a command for the MPI thread and returns; completions come back through one thread-safe
+// function as (kind, id, a, b) calls. MPI exists once per process, so the engine does too.
+
+#include <napi.h>
+
+#include <cstdlib>
+#include <memory>
+
+#include "engine.h"
+
+namespace graft {
+namespace {
+
+#define THROW_TYPE(env, text)                                   \
+  do {                                                          \
+    Napi::TypeError::New(env, text).ThrowAsJavaScriptException(); \
+    return env.Undefined();                                     \
+  } while (0)
+#define ARG_NUMBER(index, name)                                                  \
+  if (!info[index].IsNumber()) THROW_TYPE(info.Env(), #name " must be a number"); \
+  double name = info[index].As<Napi::Number>().DoubleValue();
+#define ARG_BYTES(index, name)                                                        \
+  if (!info[index].IsTypedArray()) THROW_TYPE(info.Env(), #name " must be a Uint8Array"); \
+  Napi::Uint8Array name = info[index].As<Napi::Uint8Array>();
+#define REQUIRE_ENGINE(env)                                                                          \
+  if (gEngine == nullptr || gEngine->finished()) {                                                   \
+    Napi::Error::New(env, "MPI is not running in this process").ThrowAsJavaScriptException();        \
+    return env.Undefined();                                                                          \
+  }
+
+Engine* gEngine = nullptr;
+
+struct State {
+  Napi::ThreadSafeFunction events;
+  bool eventsAlive = false;
+  Napi::FunctionReference errorClass;
+};
+
+State& StateOf(Napi::Env env) { return *env.GetInstanceData<State>(); }
+
+Napi::Value AdoptBytes(Napi::Env env, Buffer& bytes) {
+  size_t size = bytes.size();
+  if (size == 0) return Napi::ArrayBuffer::New(env, 0);
+  // The MPI thread's allocation becomes JS's: freed when the ArrayBuffer is collected.
+  return Napi::ArrayBuffer::New(env, bytes.release(), size, [](Napi::Env, void* data) { std::free(data); });
+}
+
+Napi::Value MakeError(Napi::Env env, const std::string& message, int mpiClass) {
+  return StateOf(env).errorClass.Value().New({Napi::String::New(env, message), Napi::Number::New(env, mpiClass)});
+}
+
+// Runs on the JS thread: hands every queued event to the JS handler.
+void Deliver(Napi::Env env, Napi::Function handler) {
+  if (gEngine == nullptr) return;
+  std::deque<Event> events = gEngine->TakeEvents();
+  while (!events.empty()) {
+    Napi::HandleScope scope(env);
+    Event& e = events.front();
+    Napi::Value kind = Napi::Number::New(env, static_cast<int>(e.kind));
+    switch (e.kind) {
+      case EventKind::kMessage:
+        handler.Call({kind, Napi::Number::New(env, e.source), Napi::Number::New(env, e.tag), AdoptBytes(env, e.bytes)});
+        break;
+      case EventKind::kDone:
+      case EventKind::kReleased:
+        handler.Call({kind, Napi::Number::New(env, e.id)});
+        break;
+      case EventKind::kBytes:
+        handler.Call({kind, Napi::Number::New(env, e.id), AdoptBytes(env, e.bytes)});
+        break;
+      case EventKind::kGathered: {
+        Napi::Array counts = Napi::Array::New(env, e.counts.size());
+        for (size_t i = 0; i < e.counts.size(); i++) counts.Set(i, Napi::Number::New(env, e.counts[i]));
+        handler.Call({kind, Napi::Number::New(env, e.id), AdoptBytes(env, e.bytes), counts});
+        break;
+      }
+      case EventKind::kFailed: {
+        Napi::Value error = e.reason == FailReason::kMpi ? MakeError(env, e.message, e.mpiClass) : env.Undefined();
+        handler.Call({kind, Napi::Number::New(env, e.id), Napi::Number::New(env, static_cast<int>(e.reason)), error});
+        break;
+      }
+    }
+    events.pop_front();
+    // The handler threw: Node reports it as uncaught; the rest are delivered on the next call.
+    if (env.IsExceptionPending()) {
+      if (!events.empty()) gEngine->Requeue(std::move(events));
+      return;
+    }
+  }
+}
+
+Napi::Value Init(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsFunction() || !info[1].IsFunction()) THROW_TYPE(env, "init(onEvent, errorClass) takes two functions");
+  if (gEngine != nullptr) {
+    Napi::Error::New(env, "MPI was started in this process already").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  State& state = StateOf(env);
+  state.errorClass = Napi::Persistent(info[1].As<Napi::Function>());
+  state.events = Napi::ThreadSafeFunction::New(env, info[0].As<Napi::Function>(), "graft-mpi", 0, 1,
+                                               [](Napi::Env env) { StateOf(env).eventsAlive = false; });
+  state.eventsAlive = true;
+  // Only pending work or subscribers keep the process alive (JS says when, via keepAlive).
+  state.events.Unref(env);
+  Napi::ThreadSafeFunction events = state.events;
+  auto engine = std::make_unique<Engine>(
+      [events]() mutable { events.NonBlockingCall([](Napi::Env env, Napi::Function fn) { Deliver(env, fn); }); },
+      [events]() mutable { events.Release(); });
+  InitResult result = engine->Start();
+  if (!result.error.empty()) {
+    state.events.Release();
+    Napi::Value error = MakeError(env, result.error, 0);
+    error.As<Napi::Object>().Set("message", Napi::String::New(env, result.error));
+    Napi::Error(env, error).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  gEngine = engine.release();
+  // A worker thread that started MPI and ends without closing it still finalizes.
+  env.AddCleanupHook([]() {
+    if (gEngine != nullptr) gEngine->FinalizeAndJoin();
+  });
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("rank", result.rank);
+  out.Set("size", result.size);
+  out.Set("localRank", result.localRank);
+  out.Set("localSize", result.localSize);
+  out.Set("processor", result.processor);
+  out.Set("library", result.library);
+  out.Set("threadLevel", result.threadLevel);
+  return out;
+}
+
+Napi::Value Post(const Napi::CallbackInfo& info, Command command) {
+  REQUIRE_ENGINE(info.Env());
+  gEngine->Post(command);
+  return info.Env().Undefined();
+}
+
+Napi::Value Send(const Napi::CallbackInfo& info) {
+  ARG_NUMBER(0, id);
+  ARG_NUMBER(1, dest);
+  ARG_NUMBER(2, tag);
+  ARG_BYTES(3, bytes);
+  return Post(info, Command{Command::Kind::kSend, id, static_cast<int>(dest), static_cast<int>(tag), bytes.Data(), bytes.ByteLength()});
+}
+
+Napi::Value Barrier(const Napi::CallbackInfo& info) {
+  ARG_NUMBER(0, id);
+  return Post(info, Command{Command::Kind::kBarrier, id});
+}
+
+Napi::Value Allgather(const Napi::CallbackInfo& info) {
+  ARG_NUMBER(0, id);
+  ARG_BYTES(1, bytes);
+  return Post(info, Command{Command::Kind::kAllgather, id, 0, 0, bytes.Data(), bytes.ByteLength()});
+}
+
+Napi::Value Broadcast(const Napi::CallbackInfo& info) {
+  ARG_NUMBER(0, id);
+  ARG_NUMBER(1, root);
+  Command command{Command::Kind::kBroadcast, id, static_cast<int>(root)};
+  if (!info[2].IsUndefined()) {
+    ARG_BYTES(2, bytes);
+    command.data = bytes.Data();
+    command.size = bytes.ByteLength();
+  }
+  return Post(info, command);
+}
+
+Napi::Value Expose(const Napi::CallbackInfo& info) {
+  ARG_NUMBER(0, region);
+  ARG_BYTES(1, bytes);
+  Command command{Command::Kind::kExpose, 0, 0, 0, bytes.Data(), bytes.ByteLength()};
+  command.region = static_cast<uint64_t>(region);
+  return Post(info, command);
+}
+
+Napi::Value Release(const Napi::CallbackInfo& info) {
+  ARG_NUMBER(0, region);
+  Command command{Command::Kind::kRelease};
+  command.region = static_cast<uint64_t>(region);
+  return Post(info, command);
+}
+
+Napi::Value Get(const Napi::CallbackInfo& info) {
+  ARG_NUMBER(0, id);
+  ARG_NUMBER(1, rank);
+  ARG_NUMBER(2, region);
+  ARG_NUMBER(3, offset);
+  ARG_NUMBER(4, length);
+  Command command{Command::Kind::kGet, id, static_cast<int>(rank), 0, nullptr, static_cast<size_t>(length)};
+  command.region = static_cast<uint64_t>(region);
+  command.offset = static_cast<uint64_t>(offset);
+  return Post(info, command);
+}
+
+Napi::Value KeepAlive(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  State& state = StateOf(env);
+  if (!state.eventsAlive) return env.Undefined();
+  if (info[0].ToBoolean().Value()) state.events.Ref(env);
+  else state.events.Unref(env);
+  return env.Undefined();
+}
+
+Napi::Value Finalize(const Napi::CallbackInfo& info) {
+  ARG_NUMBER(0, id);
+  REQUIRE_ENGINE(info.Env());
+  gEngine->RequestClose(id);
+  return info.Env().Undefined();
+}
+
+Napi::Value Shutdown(const Napi::CallbackInfo& info) {
+  ARG_NUMBER(0, code);
+  if (gEngine == nullptr || gEngine->finished()) return info.Env().Undefined();
+  if (code != 0) gEngine->Abort(static_cast<int>(code));
+  gEngine->FinalizeAndJoin();
+  return info.Env().Undefined();
+}
+
+Napi::Value Abort(const Napi::CallbackInfo& info) {
+  ARG_NUMBER(0, code);
+  if (gEngine == nullptr || gEngine->finished()) std::_Exit(static_cast<int>(code));
+  gEngine->Abort(static_cast<int>(code));
+}
+
+Napi::Object Register(Napi::Env env, Napi::Object exports) {
+  env.SetInstanceData(new State());
+  exports.Set("init", Napi::Function::New(env, Init, "init"));
+  exports.Set("send", Napi::Function::New(env, Send, "send"));
+  exports.Set("barrier", Napi::Function::New(env, Barrier, "barrier"));
+  exports.Set("allgather", Napi::Function::New(env, Allgather, "allgather"));
+  exports.Set("broadcast", Napi::Function::New(env, Broadcast, "broadcast"));
+  exports.Set("expose", Napi::Function::New(env, Expose, "expose"));
+  exports.Set("release", Napi::Function::New(env, Release, "release"));
+  exports.Set("get", Napi::Function::New(env, Get, "get"));
+  exports.Set("keepAlive", Napi::Function::New(env, KeepAlive, "keepAlive"));
+  exports.Set("finalize", Napi::Function::New(env, Finalize, "finalize"));
+  exports.Set("shutdown", Napi::Function::New(env, Shutdown, "shutdown"));
+  exports.Set("abort", Napi::Function::New(env, Abort, "abort"));
+  return exports;
+}
+
+}  // namespace
+}  // namespace graft
+
+static Napi::Object RegisterAddon(Napi::Env env, Napi::Object exports) { return graft::Register(env, exports); }
+
+NODE_API_MODULE(graft_mpi, RegisterAddon)

@@ -1,0 +1,662 @@
+// engine.cc: the MPI thread. See engine.h for what it does; the comments here say why.
+
+#include "engine.h"
+
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <future>
+
+namespace graft {
+
+namespace {
+
+constexpr int kReadRequestTag = 0;  // on ctl_: a peer asks for bytes of one of our regions
+// Poll without sleeping this long after the last activity: a ping-pong never waits on a sleep.
+constexpr auto kHotWindow = std::chrono::microseconds(2000);
+constexpr auto kMinSleep = std::chrono::microseconds(50);
+// The longest idle sleep: ~1,000 cheap wake-ups a second, well under 1% of a core.
+constexpr auto kMaxSleep = std::chrono::microseconds(1000);
+// Messages up to this size are received at once (they sit in MPI's eager buffers already).
+constexpr int kReceiveNowLimit = 64 * 1024;
+
+struct ReadRequest {
+  uint64_t region;
+  uint64_t offset;
+  uint64_t length;
+  int64_t replyTag;
+};
+
+struct ReadHeader {
+  int64_t status;  // a FailReason, kMpi meaning success
+  int64_t length;
+};
+
+const char* ThreadLevelName(int level) {
+  switch (level) {
+    case MPI_THREAD_SINGLE: return "MPI_THREAD_SINGLE";
+    case MPI_THREAD_FUNNELED: return "MPI_THREAD_FUNNELED";
+    case MPI_THREAD_SERIALIZED: return "MPI_THREAD_SERIALIZED";
+    default: return "MPI_THREAD_MULTIPLE";
+  }
+}
+
+std::string ErrorText(int code) {
+  char text[MPI_MAX_ERROR_STRING];
+  int length = 0;
+  MPI_Error_string(code, text, &length);
+  return std::string(text, length);
+}
+
+// A datatype covering a header and a data block at absolute addresses (used with MPI_BOTTOM),
+// so a read's reply travels as one message straight from and into the final memory.
+MPI_Datatype HeaderAndData(void* header, size_t headerSize, const void* data, size_t size) {
+  MPI_Aint displacements[2];
+  int lengths[2] = {static_cast<int>(headerSize), static_cast<int>(size)};
+  MPI_Get_address(header, &displacements[0]);
+  MPI_Get_address(data, &displacements[1]);
+  MPI_Datatype type;
+  MPI_Type_create_hindexed(size > 0 ? 2 : 1, lengths, displacements, MPI_BYTE, &type);
+  MPI_Type_commit(&type);
+  return type;
+}
+
+}  // namespace
+
+struct Op {
+  enum class Kind { kSend, kMessage, kBarrier, kGatherCounts, kGatherData, kBcastSize, kBcastData, kRead, kReadRequest, kServe, kDrain };
+  Kind kind;
+  double id = 0;
+  bool finished = false;
+  bool received = false;  // kMessage: bytes are in `buffer`
+  bool silent = false;    // failed already at close; its completion reports nothing
+  int source = 0;
+  int tag = 0;
+  int root = 0;
+  Buffer buffer;
+  const uint8_t* data = nullptr;
+  size_t size = 0;
+  uint64_t region = 0;
+  uint64_t count = 0;  // kBcastSize: the broadcast length
+  std::vector<uint64_t> sizes;
+  std::vector<int> counts, displacements;
+  ReadRequest request{};
+  ReadHeader header{};
+  MPI_Datatype type = MPI_DATATYPE_NULL;
+};
+
+Engine::Engine(std::function<void()> notify, std::function<void()> onFinished)
+    : notify_(std::move(notify)), onFinished_(std::move(onFinished)) {}
+
+Engine::~Engine() {
+  if (thread_.joinable()) thread_.join();
+}
+
+InitResult Engine::Start() {
+  std::promise<InitResult> ready;
+  auto future = ready.get_future();
+  thread_ = std::thread([this, &ready] {
+    InitResult result;
+    bool ok = InitMpi(result);
+    ready.set_value(result);
+    if (ok) Run();
+  });
+  InitResult result = future.get();
+  if (!result.error.empty()) thread_.join();
+  return result;
+}
+
+bool Engine::InitMpi(InitResult& result) {
+  // Node loads addons privately (RTLD_LOCAL), but Open MPI's plugins expect libmpi's symbols
+  // to be global: promote the already-loaded library before MPI_Init opens them.
+  Dl_info info;
+  if (dladdr(reinterpret_cast<void*>(&MPI_Init_thread), &info) != 0 && info.dli_fname != nullptr) {
+    dlopen(info.dli_fname, RTLD_NOW | RTLD_GLOBAL | RTLD_NOLOAD);
+  }
+  int initialized = 0;
+  MPI_Initialized(&initialized);
+  if (initialized) {
+    result.error = "MPI is already initialised in this process";
+    return false;
+  }
+  // This thread is MPI's "main thread", so FUNNELED is enough for every call it makes.
+  if (MPI_Init_thread(nullptr, nullptr, MPI_THREAD_MULTIPLE, &threadLevel_) != MPI_SUCCESS) {
+    result.error = "MPI_Init_thread failed";
+    return false;
+  }
+  MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+  if (threadLevel_ < MPI_THREAD_FUNNELED) {
+    result.error = std::string("MPI granted only ") + ThreadLevelName(threadLevel_) + "; graft needs MPI_THREAD_FUNNELED or higher";
+    MPI_Finalize();
+    return false;
+  }
+  MPI_Comm_dup(MPI_COMM_WORLD, &user_);
+  MPI_Comm_dup(MPI_COMM_WORLD, &ctl_);
+  MPI_Comm_rank(MPI_COMM_WORLD, &result.rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &result.size);
+  MPI_Comm node;
+  MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+  MPI_Comm_rank(node, &result.localRank);
+  MPI_Comm_size(node, &result.localSize);
+  MPI_Comm_free(&node);
+  char name[MPI_MAX_PROCESSOR_NAME];
+  int length = 0;
+  MPI_Get_processor_name(name, &length);
+  result.processor.assign(name, length);
+  char version[MPI_MAX_LIBRARY_VERSION_STRING];
+  MPI_Get_library_version(version, &length);
+  result.library.assign(version, length);
+  result.library.resize(strnlen(result.library.c_str(), result.library.size()));
+  while (!result.library.empty() && (result.library.back() == '\n' || result.library.back() == ' ')) result.library.pop_back();
+  result.threadLevel = ThreadLevelName(threadLevel_);
+  int* tagUb = nullptr;
+  int flag = 0;
+  MPI_Comm_get_attr(MPI_COMM_WORLD, MPI_TAG_UB, &tagUb, &flag);
+  if (flag && tagUb != nullptr) maxReplyTag_ = std::min(*tagUb, 1 << 30);
+  return true;
+}
+
+void Engine::Run() {
+  auto lastActive = std::chrono::steady_clock::now();
+  auto sleep = kMinSleep;
+  while (!finished_.load()) {
+    bool active = TakeCommands();
+    active |= Progress();
+    active |= ProbeMessages();
+    active |= ServeReads();
+    FlushInbox();
+    if (closing_) StepClosing();
+    auto now = std::chrono::steady_clock::now();
+    if (active) {
+      lastActive = now;
+      sleep = kMinSleep;
+    } else if (now - lastActive < kHotWindow) {
+      // Let the JS thread of this rank (and other ranks on a shared core) run between polls.
+      std::this_thread::yield();
+    } else {
+      Idle(sleep);
+      sleep = std::min(sleep * 2, kMaxSleep);
+    }
+  }
+  onFinished_();
+}
+
+void Engine::Idle(std::chrono::microseconds sleep) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  wake_.wait_for(lock, sleep, [this] { return !commands_.empty(); });
+}
+
+void Engine::Post(Command command) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    commands_.push_back(command);
+    hasCommands_.store(true);
+  }
+  wake_.notify_one();
+}
+
+bool Engine::TakeCommands() {
+  if (!hasCommands_.load()) return false;
+  std::deque<Command> batch;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    batch.swap(commands_);
+    hasCommands_.store(false);
+  }
+  for (auto& command : batch) Execute(command);
+  return true;
+}
+
+void Engine::AddOp(std::unique_ptr<Op> op, MPI_Request request) {
+  ops_.push_back(std::move(op));
+  requests_.push_back(request);
+}
+
+void Engine::Execute(Command& c) {
+  auto op = std::make_unique<Op>();
+  op->id = c.id;
+  MPI_Request request = MPI_REQUEST_NULL;
+  int rc = MPI_SUCCESS;
+  switch (c.kind) {
+    case Command::Kind::kSend:
+      op->kind = Op::Kind::kSend;
+      rc = MPI_Isend(c.data, static_cast<int>(c.size), MPI_BYTE, c.peer, c.tag, user_, &request);
+      break;
+    case Command::Kind::kBarrier:
+      op->kind = Op::Kind::kBarrier;
+      rc = MPI_Ibarrier(user_, &request);
+      break;
+    case Command::Kind::kAllgather: {
+      // Sizes first, so every rank can place every contribution; then the bytes themselves.
+      int size = 0;
+      MPI_Comm_size(user_, &size);
+      op->kind = Op::Kind::kGatherCounts;
+      op->data = c.data;
+      op->size = c.size;
+      op->sizes.assign(size, 0);
+      op->count = c.size;
+      rc = MPI_Iallgather(&op->count, 1, MPI_UINT64_T, op->sizes.data(), 1, MPI_UINT64_T, user_, &request);
+      break;
+    }
+    case Command::Kind::kBroadcast:
+      op->kind = Op::Kind::kBcastSize;
+      op->root = c.peer;
+      op->data = c.data;
+      op->count = c.size;
+      rc = MPI_Ibcast(&op->count, 1, MPI_UINT64_T, c.peer, user_, &request);
+      break;
+    case Command::Kind::kExpose:
+      regions_[c.region] = Region{c.data, c.size, 0, false};
+      return;
+    case Command::Kind::kRelease: {
+      auto it = regions_.find(c.region);
+      if (it == regions_.end()) return;
+      if (it->second.readers == 0) {
+        regions_.erase(it);
+        Emit(Event{EventKind::kReleased, static_cast<double>(c.region)});
+      } else {
+        it->second.released = true;  // reported when its last reply has gone
+      }
+      return;
+    }
+    case Command::Kind::kGet: {
+      op->kind = Op::Kind::kRead;
+      op->buffer = Buffer(c.size);
+      if (!op->buffer.ok()) return Fail(c.id, FailReason::kMpi, MPI_ERR_NO_MEM);
+      op->size = c.size;
+      int replyTag = nextReplyTag_;
+      nextReplyTag_ = nextReplyTag_ >= maxReplyTag_ ? 1 : nextReplyTag_ + 1;
+      op->type = HeaderAndData(&op->header, sizeof(ReadHeader), op->buffer.data(), c.size);
+      // The reply's receive is posted before the request leaves, so it can never arrive unmatched.
+      rc = MPI_Irecv(MPI_BOTTOM, 1, op->type, c.peer, replyTag, ctl_, &request);
+      if (rc != MPI_SUCCESS) break;
+      auto ask = std::make_unique<Op>();
+      ask->kind = Op::Kind::kReadRequest;
+      ask->request = ReadRequest{c.region, c.offset, c.size, replyTag};
+      MPI_Request askRequest = MPI_REQUEST_NULL;
+      rc = MPI_Isend(&ask->request, sizeof(ReadRequest), MPI_BYTE, c.peer, kReadRequestTag, ctl_, &askRequest);
+      if (rc != MPI_SUCCESS) {
+        MPI_Cancel(&request);
+        MPI_Request_free(&request);
+        break;
+      }
+      AddOp(std::move(ask), askRequest);
+      break;
+    }
+    case Command::Kind::kFinalize:
+      closing_ = true;
+      finalizeId_ = c.id;
+      // Collectives can only finish if every rank joins them; at close they fail at once.
+      for (auto& pending : ops_) {
+        if (pending->finished || pending->silent) continue;
+        switch (pending->kind) {
+          case Op::Kind::kBarrier: case Op::Kind::kGatherCounts: case Op::Kind::kGatherData:
+          case Op::Kind::kBcastSize: case Op::Kind::kBcastData:
+            pending->silent = true;
+            Fail(pending->id, FailReason::kClosed, MPI_SUCCESS);
+            break;
+          default:
+            break;
+        }
+      }
+      return;
+  }
+  if (rc != MPI_SUCCESS) {
+    if (op->type != MPI_DATATYPE_NULL) MPI_Type_free(&op->type);
+    return Fail(c.id, FailReason::kMpi, rc);
+  }
+  AddOp(std::move(op), request);
+}
+
+bool Engine::Progress() {
+  if (ops_.empty()) return false;
+  int count = static_cast<int>(requests_.size());
+  indices_.resize(count);
+  statuses_.resize(count);
+  int done = 0;
+  int rc = MPI_Testsome(count, requests_.data(), &done, indices_.data(), statuses_.data());
+  if (done == MPI_UNDEFINED) done = 0;
+  for (int i = 0; i < done; i++) {
+    int at = indices_[i];
+    // Per-request error codes are set only when Testsome reports MPI_ERR_IN_STATUS.
+    int error = rc == MPI_ERR_IN_STATUS ? statuses_[i].MPI_ERROR : MPI_SUCCESS;
+    requests_[at] = Complete(*ops_[at], error);
+  }
+  // Drop finished ops (including messages FlushInbox delivered), keeping the order of the rest.
+  size_t keep = 0;
+  for (size_t i = 0; i < ops_.size(); i++) {
+    if (ops_[i]->finished) continue;
+    if (keep != i) {
+      ops_[keep] = std::move(ops_[i]);
+      requests_[keep] = requests_[i];
+    }
+    keep++;
+  }
+  ops_.resize(keep);
+  requests_.resize(keep);
+  return done > 0;
+}
+
+MPI_Request Engine::Complete(Op& op, int error) {
+  MPI_Request next = MPI_REQUEST_NULL;
+  if (op.type != MPI_DATATYPE_NULL) MPI_Type_free(&op.type);
+  if (error != MPI_SUCCESS) {
+    if (op.kind == Op::Kind::kServe) ReleaseReader(op.region);
+    if (op.kind == Op::Kind::kMessage) {
+      // A failed receive cannot be tied to a caller: drop it without stalling the inbox.
+      op.received = true;
+      op.silent = true;
+      return next;
+    }
+    op.finished = true;
+    if (!op.silent && op.kind != Op::Kind::kReadRequest && op.kind != Op::Kind::kServe) Fail(op.id, FailReason::kMpi, error);
+    return next;
+  }
+  int rc = MPI_SUCCESS;
+  switch (op.kind) {
+    case Op::Kind::kMessage:
+      op.received = true;  // delivered by FlushInbox, in match order
+      return next;
+    case Op::Kind::kSend:
+    case Op::Kind::kBarrier:
+      op.finished = true;
+      if (!op.silent) Emit(Event{EventKind::kDone, op.id});
+      return next;
+    case Op::Kind::kReadRequest:
+      op.finished = true;
+      return next;
+    case Op::Kind::kServe:
+      op.finished = true;
+      ReleaseReader(op.region);
+      return next;
+    case Op::Kind::kDrain:
+      op.finished = true;
+      drained_ = true;
+      return next;
+    case Op::Kind::kRead:
+      op.finished = true;
+      if (op.header.status != static_cast<int64_t>(FailReason::kMpi)) {
+        Fail(op.id, static_cast<FailReason>(op.header.status), MPI_SUCCESS);
+      } else {
+        Event event{EventKind::kBytes, op.id};
+        event.bytes = std::move(op.buffer);
+        Emit(std::move(event));
+      }
+      return next;
+    case Op::Kind::kGatherCounts: {
+      uint64_t total = 0;
+      op.counts.resize(op.sizes.size());
+      op.displacements.resize(op.sizes.size());
+      for (size_t r = 0; r < op.sizes.size(); r++) {
+        op.displacements[r] = static_cast<int>(total);
+        op.counts[r] = static_cast<int>(op.sizes[r]);
+        total += op.sizes[r];
+      }
+      if (total > static_cast<uint64_t>(INT32_MAX)) {
+        rc = MPI_ERR_COUNT;
+        break;
+      }
+      op.buffer = Buffer(total);
+      if (!op.buffer.ok()) {
+        rc = MPI_ERR_NO_MEM;
+        break;
+      }
+      op.kind = Op::Kind::kGatherData;
+      rc = MPI_Iallgatherv(op.data, static_cast<int>(op.size), MPI_BYTE, op.buffer.data(), op.counts.data(),
+                           op.displacements.data(), MPI_BYTE, user_, &next);
+      break;
+    }
+    case Op::Kind::kGatherData: {
+      op.finished = true;
+      if (op.silent) return next;
+      Event event{EventKind::kGathered, op.id};
+      event.bytes = std::move(op.buffer);
+      event.counts.assign(op.sizes.begin(), op.sizes.end());
+      Emit(std::move(event));
+      return next;
+    }
+    case Op::Kind::kBcastSize: {
+      int rank = 0;
+      MPI_Comm_rank(user_, &rank);
+      if (op.count == 0) {
+        op.finished = true;
+        if (!op.silent) Emit(Event{EventKind::kBytes, op.id});
+        return next;
+      }
+      if (op.count > static_cast<uint64_t>(INT32_MAX)) {
+        rc = MPI_ERR_COUNT;
+        break;
+      }
+      void* target = const_cast<uint8_t*>(op.data);
+      if (rank != op.root) {
+        op.buffer = Buffer(op.count);
+        if (!op.buffer.ok()) {
+          rc = MPI_ERR_NO_MEM;
+          break;
+        }
+        target = op.buffer.data();
+      }
+      op.kind = Op::Kind::kBcastData;
+      rc = MPI_Ibcast(target, static_cast<int>(op.count), MPI_BYTE, op.root, user_, &next);
+      break;
+    }
+    case Op::Kind::kBcastData: {
+      op.finished = true;
+      if (op.silent) return next;
+      // The root's promise resolves with its own bytes (JS keeps them); others get the buffer.
+      Event event{EventKind::kBytes, op.id};
+      event.bytes = std::move(op.buffer);
+      Emit(std::move(event));
+      return next;
+    }
+  }
+  if (rc != MPI_SUCCESS) {
+    op.finished = true;
+    if (!op.silent) Fail(op.id, FailReason::kMpi, rc);
+    return MPI_REQUEST_NULL;
+  }
+  return next;
+}
+
+void Engine::ReleaseReader(uint64_t region) {
+  auto it = regions_.find(region);
+  if (it == regions_.end()) return;
+  if (--it->second.readers == 0 && it->second.released) {
+    regions_.erase(it);
+    Emit(Event{EventKind::kReleased, static_cast<double>(region)});
+  }
+}
+
+bool Engine::ProbeMessages() {
+  bool any = false;
+  // A bounded batch per pass, so commands and completions are never starved by a flood.
+  for (int i = 0; i < 64; i++) {
+    int flag = 0;
+    MPI_Message message;
+    MPI_Status status;
+    if (MPI_Improbe(MPI_ANY_SOURCE, MPI_ANY_TAG, user_, &flag, &message, &status) != MPI_SUCCESS || !flag) break;
+    any = true;
+    int size = 0;
+    MPI_Get_count(&status, MPI_BYTE, &size);
+    auto op = std::make_unique<Op>();
+    op->kind = Op::Kind::kMessage;
+    op->source = status.MPI_SOURCE;
+    op->tag = status.MPI_TAG;
+    op->buffer = Buffer(static_cast<size_t>(size));
+    MPI_Request request = MPI_REQUEST_NULL;
+    if (!op->buffer.ok()) {
+      // Out of memory: take the message off the wire so MPI does not stall, and drop it.
+      MPI_Mrecv(nullptr, 0, MPI_BYTE, &message, MPI_STATUS_IGNORE);
+      continue;
+    }
+    if (size <= kReceiveNowLimit) {
+      MPI_Mrecv(op->buffer.data(), size, MPI_BYTE, &message, MPI_STATUS_IGNORE);
+      op->received = true;
+    } else {
+      MPI_Imrecv(op->buffer.data(), size, MPI_BYTE, &message, &request);
+    }
+    inbox_.push_back(op.get());
+    AddOp(std::move(op), request);
+  }
+  return any;
+}
+
+void Engine::FlushInbox() {
+  while (!inbox_.empty() && inbox_.front()->received) {
+    Op* op = inbox_.front();
+    inbox_.pop_front();
+    op->finished = true;
+    if (op->silent) continue;
+    Event event{EventKind::kMessage};
+    event.source = op->source;
+    event.tag = op->tag;
+    event.bytes = std::move(op->buffer);
+    Emit(std::move(event));
+  }
+}
+
+bool Engine::ServeReads() {
+  bool any = false;
+  for (int i = 0; i < 64; i++) {
+    int flag = 0;
+    MPI_Message message;
+    MPI_Status status;
+    if (MPI_Improbe(MPI_ANY_SOURCE, kReadRequestTag, ctl_, &flag, &message, &status) != MPI_SUCCESS || !flag) break;
+    any = true;
+    auto op = std::make_unique<Op>();
+    op->kind = Op::Kind::kServe;
+    MPI_Mrecv(&op->request, sizeof(ReadRequest), MPI_BYTE, &message, MPI_STATUS_IGNORE);
+    const ReadRequest& ask = op->request;
+    auto it = regions_.find(ask.region);
+    MPI_Request request = MPI_REQUEST_NULL;
+    int dest = status.MPI_SOURCE;
+    int tag = static_cast<int>(ask.replyTag);
+    if (it == regions_.end() || it->second.released) {
+      op->header.status = static_cast<int64_t>(FailReason::kUnknownRegion);
+    } else if (ask.offset > it->second.size || ask.length > it->second.size - ask.offset) {
+      op->header.status = static_cast<int64_t>(FailReason::kOutOfBounds);
+    } else {
+      // Straight from the exposed memory: no copy, no work on this rank's JS thread.
+      op->header.status = static_cast<int64_t>(FailReason::kMpi);
+      op->header.length = static_cast<int64_t>(ask.length);
+      op->region = ask.region;
+      it->second.readers++;
+      op->type = HeaderAndData(&op->header, sizeof(ReadHeader), it->second.data + ask.offset, ask.length);
+      MPI_Isend(MPI_BOTTOM, 1, op->type, dest, tag, ctl_, &request);
+      AddOp(std::move(op), request);
+      continue;
+    }
+    MPI_Isend(&op->header, sizeof(ReadHeader), MPI_BYTE, dest, tag, ctl_, &request);
+    AddOp(std::move(op), request);
+  }
+  return any;
+}
+
+// Closing: a rank keeps receiving and serving reads until every rank has closed and finished
+// its own operations, which the closing barrier on ctl_ tells; only then is MPI finalized, so
+// no peer is left waiting on a send or a read this rank would never answer.
+void Engine::StepClosing() {
+  if (!drainPosted_) {
+    for (auto& op : ops_) {
+      if (op->finished || op->silent) continue;
+      if (op->kind == Op::Kind::kSend || op->kind == Op::Kind::kRead || op->kind == Op::Kind::kReadRequest) return;
+    }
+    drainPosted_ = true;
+    auto op = std::make_unique<Op>();
+    op->kind = Op::Kind::kDrain;
+    MPI_Request request = MPI_REQUEST_NULL;
+    MPI_Ibarrier(ctl_, &request);
+    AddOp(std::move(op), request);
+    return;
+  }
+  if (!drained_) return;
+  for (auto& op : ops_) {
+    if (op->finished || op->silent) continue;
+    if (op->kind == Op::Kind::kServe || (op->kind == Op::Kind::kMessage && !op->received)) return;
+  }
+  // Whatever is left is a collective some rank never joined: abandon it with MPI.
+  for (auto& request : requests_) {
+    if (request != MPI_REQUEST_NULL) MPI_Request_free(&request);
+  }
+  ops_.clear();
+  requests_.clear();
+  inbox_.clear();
+  MPI_Comm_free(&user_);
+  MPI_Comm_free(&ctl_);
+  MPI_Finalize();
+  if (finalizeId_ >= 0) Emit(Event{EventKind::kDone, finalizeId_});
+  finished_.store(true);
+}
+
+void Engine::Emit(Event event) {
+  bool call = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    events_.push_back(std::move(event));
+    // One call into JS drains every event queued so far; a storm costs one wake-up, not many.
+    call = !notified_;
+    notified_ = true;
+  }
+  if (call) notify_();
+}
+
+void Engine::Fail(double id, FailReason reason, int code) {
+  Event event{EventKind::kFailed, id};
+  event.reason = reason;
+  if (reason == FailReason::kMpi) {
+    MPI_Error_class(code, &event.mpiClass);
+    event.message = ErrorText(code);
+  }
+  Emit(std::move(event));
+}
+
+std::deque<Event> Engine::TakeEvents() {
+  std::deque<Event> taken;
+  std::lock_guard<std::mutex> lock(mutex_);
+  taken.swap(events_);
+  notified_ = false;
+  return taken;
+}
+
+void Engine::Requeue(std::deque<Event> rest) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& event : events_) rest.push_back(std::move(event));
+    events_.swap(rest);
+    notified_ = true;
+  }
+  notify_();
+}
+
+void Engine::FinalizeAndJoin() {
+  if (!finished_.load()) {
+    bool closing;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      closing = closeRequested_;
+      closeRequested_ = true;
+    }
+    if (!closing) Post(Command{Command::Kind::kFinalize, -1});
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void Engine::RequestClose(double id) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (closeRequested_) return;
+    closeRequested_ = true;
+  }
+  Post(Command{Command::Kind::kFinalize, id});
+}
+
+void Engine::Abort(int code) {
+  // MPI_Abort from this (JS) thread is allowed at MPI_THREAD_MULTIPLE, which Open MPI and MPICH
+  // grant; it must not wait for the MPI thread, which may be the one that is stuck.
+  MPI_Abort(MPI_COMM_WORLD, code);
+  std::_Exit(code);
+}
+
+}  // namespace graft

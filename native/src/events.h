@@ -1,0 +1,23 @@
+// events.h: what the MPI thread reports to JS. The numbers are shared with
+// src/transport/native-binding.ts (NativeEvent, FailReason); change both together.
+#pragma once
+
+namespace graft {
+
+enum class EventKind : int {
+  kMessage = 1,   // (source, tag, bytes)
+  kDone = 2,      // (id)
+  kBytes = 3,     // (id, bytes)
+  kGathered = 4,  // (id, bytes, counts)
+  kFailed = 5,    // (id, reason, MPI error class and text)
+  kReleased = 6,  // (region id)
+};
+
+enum class FailReason : int {
+  kMpi = 0,
+  kUnknownRegion = 1,
+  kOutOfBounds = 2,
+  kClosed = 3,
+};
+
+}  // namespace graft

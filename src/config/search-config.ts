@@ -1,0 +1,129 @@
+// config/search-config.ts: the options of `graft search`, read in this order, later winning:
+// defaults, `--config FILE` (JSON, camelCase keys), then flags. With `--resume DIR` the run's
+// own `config.json` replaces defaults and file, and only options that cannot change the
+// search's decisions may differ (more evaluations, more time, more actors).
+
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InvalidArgumentError } from '../errors.js';
+import type { SearchOptions } from '../nas/search-options.js';
+import { optionsHelp, parseConfigObject, parseFlags, type OptionSpec, type OptionValues } from './options.js';
+
+export const kSearchDefaults: SearchOptions = {
+  space: 'mnist-mlp',
+  data: 'mnist',
+  task: 'classification',
+  strategy: 'evolution',
+  maxEvals: 20,
+  population: 8,
+  sample: 3,
+  beta: 0,
+  epochs: 1,
+  batchSize: 64,
+  learningRate: 0.001,
+  trainSize: 2000,
+  valSize: 500,
+  actorsPerRank: 1,
+  transfer: 'prefix',
+  transferMode: 'finetune',
+  seed: 1,
+  out: 'runs/search',
+  walltime: null,
+  backend: null,
+  maxRetries: 2,
+  evalTimeout: null,
+  progress: true,
+};
+
+export const kSearchOptionSpecs: readonly OptionSpec[] = [
+  { key: 'space', type: { kind: 'string' }, placeholder: 'NAME|FILE', help: 'search space: mnist-mlp, mnist-cnn, attn, synthetic, or a JSON file' },
+  { key: 'data', type: { kind: 'string' }, placeholder: 'NAME|FILE', help: 'data: mnist, synthetic, or a .csv/.npy file' },
+  { key: 'task', type: { kind: 'enum', values: ['classification', 'regression'] }, placeholder: 'KIND', help: 'what the labels of a data file are' },
+  { key: 'strategy', type: { kind: 'enum', values: ['evolution', 'random'] }, placeholder: 'NAME', help: 'evolution (aging, regularized) or random' },
+  { key: 'maxEvals', type: { kind: 'int', min: 1 }, placeholder: 'N', help: 'candidates to evaluate' },
+  { key: 'population', type: { kind: 'int', min: 1 }, placeholder: 'P', help: 'population size of the evolution' },
+  { key: 'sample', type: { kind: 'int', min: 1 }, placeholder: 'S', help: 'sample size of the evolution (at most P)' },
+  { key: 'beta', type: { kind: 'number', min: 0 }, placeholder: 'B', help: 'weight mutation towards later nodes: (position+1)^B, 0 = uniform' },
+  { key: 'epochs', type: { kind: 'int', min: 1 }, placeholder: 'N', help: 'training epochs per candidate' },
+  { key: 'batchSize', type: { kind: 'int', min: 1 }, placeholder: 'N', help: 'training batch size' },
+  { key: 'learningRate', type: { kind: 'number', min: 0 }, placeholder: 'LR', help: 'Adam learning rate' },
+  { key: 'trainSize', type: { kind: 'int', min: 1 }, placeholder: 'N', help: 'training samples per candidate' },
+  { key: 'valSize', type: { kind: 'int', min: 1 }, placeholder: 'N', help: 'validation samples per candidate' },
+  { key: 'actorsPerRank', type: { kind: 'int', min: 1 }, placeholder: 'N', help: 'training actors on each rank' },
+  { key: 'transfer', type: { kind: 'enum', values: ['none', 'prefix'] }, placeholder: 'POLICY', help: 'weight transfer: none, or prefix (longest common layer-id prefix)' },
+  { key: 'transferMode', type: { kind: 'enum', values: ['finetune', 'freeze'] }, placeholder: 'MODE', help: 'transferred layers keep training (finetune) or not (freeze)' },
+  { key: 'seed', type: { kind: 'int', min: 0 }, placeholder: 'N', help: 'seed of the search and of every initialisation' },
+  { key: 'out', type: { kind: 'string' }, placeholder: 'DIR', help: 'run directory: journal.jsonl, results.csv, config.json, models/' },
+  { key: 'walltime', type: { kind: 'duration' }, placeholder: 'TIME', help: 'stop proposing in time to finish before this (90m, 2h, HH:MM:SS)' },
+  { key: 'backend', type: { kind: 'enum', values: ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] }, placeholder: 'NAME', help: 'force a tfjs backend (default: the best that loads)' },
+  { key: 'maxRetries', type: { kind: 'int', min: 0 }, placeholder: 'N', help: "times a dead or slow actor's candidate is retried elsewhere" },
+  { key: 'evalTimeout', type: { kind: 'duration' }, placeholder: 'TIME', help: 'give up on an evaluation after this long and retry it elsewhere' },
+  { key: 'progress', type: { kind: 'boolean' }, help: 'live progress line on a terminal (--no-progress to turn off)' },
+];
+
+/** Control options read beside the table: not part of the stored config. */
+const kControlSpecs: readonly OptionSpec[] = [
+  { key: 'config', type: { kind: 'string' }, placeholder: 'FILE', help: 'JSON file holding any of the options above (camelCase keys)' },
+  { key: 'resume', type: { kind: 'string' }, placeholder: 'DIR', help: 'continue the search in DIR from its journal' },
+];
+
+/** Options that may change when resuming: they do not alter what the search proposes. */
+const kResumable = new Set(['maxEvals', 'walltime', 'actorsPerRank', 'maxRetries', 'evalTimeout', 'progress', 'backend']);
+
+export interface ResolvedSearchConfig {
+  options: SearchOptions;
+  /** The run directory to resume, when `--resume` was given. */
+  resume: string | null;
+}
+
+export function searchHelp(): string {
+  return [
+    'Usage: graft search [options]            (also under mpirun -n N, same flags)',
+    '',
+    'Runs a neural architecture search with selective weight transfer. Writes to --out DIR:',
+    'journal.jsonl (every proposal and result), results.csv, config.json, models/<id>/.',
+    '',
+    'Options:',
+    optionsHelp([...kSearchOptionSpecs, ...kControlSpecs]),
+    '',
+  ].join('\n');
+}
+
+export function resolveSearchConfig(argv: readonly string[]): ResolvedSearchConfig {
+  const { values, positionals } = parseFlags(argv, [...kSearchOptionSpecs, ...kControlSpecs], 'search');
+  if (positionals.length > 0) throw new InvalidArgumentError(`'search' takes no positional arguments (got ${positionals.join(' ')})`);
+  const { config, resume, ...flags } = values;
+  let base: OptionValues = { ...kSearchDefaults } as unknown as OptionValues;
+  if (typeof resume === 'string') {
+    if (config !== undefined) throw new InvalidArgumentError('--resume uses the run\'s own config.json; drop --config');
+    const stored = readJsonFile(join(resume, 'config.json'), `the run directory ${resume}`);
+    base = { ...base, ...parseConfigObject(dropNulls(stored), kSearchOptionSpecs, join(resume, 'config.json')) };
+    for (const [k, v] of Object.entries(flags)) {
+      if (!kResumable.has(k) && k !== 'out' && v !== base[k]) {
+        throw new InvalidArgumentError(`--resume: option '${k}' cannot change (stored ${JSON.stringify(base[k])}, given ${JSON.stringify(v)}); only ${[...kResumable].join(', ')} may`, { details: { option: k } });
+      }
+    }
+    base.out = resume;
+  } else if (typeof config === 'string') {
+    base = { ...base, ...parseConfigObject(readJsonFile(config, 'config file'), kSearchOptionSpecs, config) };
+  }
+  const merged = { ...base, ...flags, ...(typeof resume === 'string' ? { out: resume } : {}) } as unknown as SearchOptions;
+  if (merged.sample > merged.population) {
+    throw new InvalidArgumentError(`--sample (${merged.sample}) must not exceed --population (${merged.population})`, { details: { option: 'sample' } });
+  }
+  return { options: merged, resume: typeof resume === 'string' ? resume : null };
+}
+
+function readJsonFile(file: string, what: string): unknown {
+  if (!existsSync(file)) throw new InvalidArgumentError(`${what}: no file ${file}`, { details: { file } });
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (cause) {
+    throw new InvalidArgumentError(`${file} is not valid JSON: ${(cause as Error).message}`, { cause, details: { file } });
+  }
+}
+
+function dropNulls(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null));
+}

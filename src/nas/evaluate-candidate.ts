@@ -1,0 +1,104 @@
+// nas/evaluate-candidate.ts: one candidate's evaluation, as a training actor runs it: build
+// the model (seeded), find the donor sharing the longest prefix of layer ids, fetch and load
+// its layers, train for the budget, score on validation, save the checkpoint for the top-K
+// phase, and store the new layers (a frozen transferred layer is referenced, not copied).
+// A donor that cannot be reached only means fewer transferred layers, never a failed
+// candidate. Runs in any thread with tfjs loaded.
+
+import type * as tf from '@tensorflow/tfjs';
+import type { Dataset } from '../train/data/dataset.js';
+import { buildModel, extractLayers, loadLayers, saveModel, trainModel } from '../train/index.js';
+import type { LayerRecord } from '../store/layer-record.js';
+import type { LayerRef } from '../store/model-entry.js';
+import { log } from '../util/log.js';
+import type { EvaluationRecord } from './evaluation-record.js';
+import { checkpointDir } from './run-files.js';
+import type { EvaluationResult, EvaluationTask } from './evaluation-task.js';
+import type { LayerClient } from './layer-client.js';
+import type { TransferMode, TransferPolicy } from './search-options.js';
+
+export interface CandidateSettings {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+  transfer: TransferPolicy;
+  transferMode: TransferMode;
+  /** Run directory: checkpoints go to `<out>/models/<id>/`. */
+  out: string;
+}
+
+export interface CandidateContext {
+  settings: CandidateSettings;
+  dataset: Dataset;
+  /** The rank's layer store; null when transfer is off and nothing is stored. */
+  layers: LayerClient | null;
+  rank: number;
+  actor: string;
+}
+
+export async function evaluateCandidate(ctx: CandidateContext, task: EvaluationTask): Promise<EvaluationResult> {
+  const started = performance.now();
+  const s = ctx.settings;
+  const model = buildModel(task.architecture, { seed: s.seed });
+  try {
+    const weighted = model.layers.filter((l) => l.weights.length > 0).map((l) => l.name);
+    const transfer: EvaluationRecord['transfer'] = {
+      donorId: null, layersMatched: 0, layersTransferred: 0, layersSkipped: 0, bytesFetched: 0, fetchSeconds: 0, source: 'none',
+    };
+    const reusable = new Map<string, LayerRef>();
+    if (s.transfer === 'prefix' && ctx.layers && weighted.length > 0) {
+      await transferPrefix(ctx, model, weighted, transfer, reusable);
+    }
+    const result = await trainModel(model, ctx.dataset, { epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate, seed: s.seed });
+    await saveModel(model, checkpointDir(s.out, task.id));
+    if (ctx.layers && Number.isFinite(result.score)) {
+      const records = extractLayers(model);
+      // Only frozen layers are still exactly the donor's; fine-tuned ones are new weights.
+      const layers: Array<LayerRecord | LayerRef> = records.map((r) => (s.transferMode === 'freeze' && reusable.get(r.layerId)) || r);
+      await ctx.layers.put({ modelId: String(task.id), score: result.score, layers });
+    }
+    return {
+      score: result.score,
+      valLoss: result.valLoss,
+      epochs: result.epochs.length,
+      trainSeconds: result.seconds,
+      totalSeconds: (performance.now() - started) / 1000,
+      curve: result.epochs.map((e) => e.valScore),
+      transfer,
+      rank: ctx.rank,
+      actor: ctx.actor,
+      backend: result.backend,
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
+async function transferPrefix(
+  ctx: CandidateContext,
+  model: tf.LayersModel,
+  weighted: string[],
+  transfer: EvaluationRecord['transfer'],
+  reusable: Map<string, LayerRef>,
+): Promise<void> {
+  const match = await ctx.layers!.donor(weighted);
+  if (!match || match.matched === 0) return;
+  transfer.donorId = Number(match.modelId);
+  transfer.layersMatched = match.matched;
+  try {
+    const fetched = await ctx.layers!.fetch(match.layers);
+    const report = loadLayers(model, fetched.layers, { mode: ctx.settings.transferMode });
+    transfer.layersTransferred = report.loaded.length;
+    transfer.layersSkipped = report.skipped.length + fetched.missing;
+    transfer.bytesFetched = fetched.bytes;
+    transfer.fetchSeconds = fetched.seconds;
+    transfer.source = fetched.source;
+    const loaded = new Set(report.loaded);
+    for (const ref of match.layers) if (loaded.has(ref.layerId)) reusable.set(ref.layerId, ref);
+  } catch (err) {
+    // The candidate trains from its own initial weights instead.
+    transfer.layersSkipped = match.matched;
+    log('warn', 'nas.transfer.failed', { donor: match.modelId, error: err });
+  }
+}

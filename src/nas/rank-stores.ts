@@ -1,0 +1,80 @@
+// nas/rank-stores.ts: each rank's layer store for a search (gossip index, layer store, and the
+// service its actors reach it through), and its orderly end: the driver tells every other
+// rank to close its store and waits for each to say so before the runtime shuts the job down,
+// so no gossip or fetch is in flight when transports close. Knows the store and the
+// transport, not the search.
+
+import { join } from 'node:path';
+import { TimeoutError } from '../errors.js';
+import { GossipIndex } from '../store/gossip-index.js';
+import { LayerStore } from '../store/layer-store.js';
+import type { Transport } from '../transport/transport.js';
+import { log } from '../util/log.js';
+import { LayerService } from './layer-service.js';
+import { kStoreStopTag, kStoreStoppedTag } from './tags.js';
+
+const kStopWaitMs = 30_000;
+
+export class RankStores {
+  readonly index: GossipIndex;
+  readonly store: LayerStore;
+  readonly #service: LayerService;
+  readonly #transport: Transport;
+  #closed = false;
+  #stopped: Promise<void>;
+
+  constructor(transport: Transport, out: string) {
+    this.#transport = transport;
+    this.index = new GossipIndex(transport);
+    this.store = new LayerStore(transport, this.index, { spillDir: join(out, 'spill') });
+    this.#service = new LayerService(this.store);
+    this.index.start();
+    // Every rank but the driver waits for the driver's word to close.
+    this.#stopped = new Promise<void>((resolve) => {
+      const unsubscribe = transport.subscribe(kStoreStopTag, (source) => {
+        unsubscribe();
+        void this.close().then(() => transport.send(source, kStoreStoppedTag, new Uint8Array(1))).catch((err) => log('warn', 'nas.store.stop', { error: err })).finally(resolve);
+      });
+    });
+  }
+
+  /** Resolves when the driver has told this rank to close its store (and it has). */
+  get stopped(): Promise<void> {
+    return this.#stopped;
+  }
+
+  /** Driver: closes every other rank's store, then its own. */
+  async stopAll(): Promise<void> {
+    const t = this.#transport;
+    const others = Array.from({ length: t.size }, (_, r) => r).filter((r) => r !== t.rank);
+    const pending = new Set(others);
+    const done = new Promise<void>((resolve, reject) => {
+      if (pending.size === 0) return resolve();
+      const timer = setTimeout(() => {
+        unsubscribe();
+        reject(new TimeoutError(`ranks ${[...pending].join(', ')} did not close their layer stores within ${kStopWaitMs} ms`));
+      }, kStopWaitMs);
+      const unsubscribe = t.subscribe(kStoreStoppedTag, (source) => {
+        pending.delete(source);
+        if (pending.size > 0) return;
+        clearTimeout(timer);
+        unsubscribe();
+        resolve();
+      });
+    });
+    await Promise.all(others.map((r) => t.send(r, kStoreStopTag, new Uint8Array(1))));
+    try {
+      await done;
+    } finally {
+      await this.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#service.close();
+    this.index.close();
+    await this.store.close();
+  }
+}

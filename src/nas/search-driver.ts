@@ -1,0 +1,322 @@
+// nas/search-driver.ts: rank 0's asynchronous search loop. Proposals are journaled before
+// they are handed to a free worker; each result is journaled, told to the strategy, and frees
+// its worker for the next proposal (asynchronous evolution, as in DeepHyper). A candidate
+// whose worker fails or runs past the timeout is retried on another worker, up to a budget,
+// then recorded as a failure; it never stalls the search. Resuming replays the journal into
+// the strategy and reruns the candidates that were in flight. Knows nothing of threads,
+// ranks or tfjs: workers are plain objects with an `evaluate` method.
+
+import { TimeoutError } from '../errors.js';
+import { log } from '../util/log.js';
+import { JournalError, SearchAbortedError } from './errors.js';
+import type { EvaluationRecord, FailureRecord, JournalRecord, ProposalRecord } from './evaluation-record.js';
+import type { EvaluationResult, EvaluationTask, EvaluationWorker } from './evaluation-task.js';
+import type { Journal } from './journal.js';
+import type { ResultsCsv } from './results-csv.js';
+import type { SearchStrategy } from './search-strategy.js';
+import type { Architecture } from '../train/architecture.js';
+
+export interface Progress {
+  done: number;
+  total: number;
+  failed: number;
+  inFlight: number;
+  best: { id: number; score: number } | null;
+  /** Evaluations finished per minute in this process (not counting a resumed past). */
+  perMinute: number;
+  /** Fraction of evaluations that loaded at least one transferred layer. */
+  hitRate: number;
+  /** Seconds left at the current rate, null before the first result. */
+  etaSeconds: number | null;
+  elapsedSeconds: number;
+}
+
+export interface SearchDriverOptions {
+  strategy: SearchStrategy;
+  /** Turns a proposed vector into the model description (throws for an invalid one). */
+  toArchitecture(arch: number[]): Architecture;
+  workers: EvaluationWorker[];
+  journal: Journal;
+  csv: ResultsCsv;
+  maxEvals: number;
+  maxRetries: number;
+  /** Seconds per evaluation before it is retried elsewhere; null waits forever. */
+  evalTimeout: number | null;
+  /** Seconds the search may run in all (counting a resumed past); null is unlimited. */
+  walltime: number | null;
+  /** Records already in the journal (from `--resume`). */
+  replay?: readonly JournalRecord[];
+  onProgress?(p: Progress): void;
+  /** Consecutive failures after which a worker is no longer given candidates. */
+  maxWorkerFailures?: number;
+}
+
+export interface SearchSummary {
+  evaluated: number;
+  failed: number;
+  best: EvaluationRecord | null;
+  /** True when the walltime stopped proposals before maxEvals. */
+  stoppedByWalltime: boolean;
+}
+
+interface Candidate {
+  proposal: ProposalRecord;
+  attempt: number;
+  /** Workers this candidate already failed on; it goes elsewhere when it can. */
+  avoid: Set<number>;
+}
+
+interface WorkerState {
+  worker: EvaluationWorker;
+  /** Busy until its current call settles, even after that call has timed out. */
+  busy: boolean;
+  failures: number;
+  retired: boolean;
+}
+
+const kDefaultMaxWorkerFailures = 3;
+
+export function runSearchDriver(o: SearchDriverOptions): Promise<SearchSummary> {
+  return new Promise<SearchSummary>((resolve, reject) => {
+    const t0 = performance.now();
+    const states: WorkerState[] = o.workers.map((worker) => ({ worker, busy: false, failures: 0, retired: false }));
+    const queue: Candidate[] = [];
+    const maxWorkerFailures = o.maxWorkerFailures ?? kDefaultMaxWorkerFailures;
+    let offset = 0; // seconds already spent before a resume
+    let proposed = 0;
+    let done = 0;
+    let failed = 0;
+    let doneHere = 0;
+    let hits = 0;
+    let inFlight = 0;
+    let longest = 0;
+    let best: EvaluationRecord | null = null;
+    let stoppedByWalltime = false;
+    let finished = false;
+
+    const now = (): number => offset + (performance.now() - t0) / 1000;
+
+    // Replay: the strategy sees the same propose/tell sequence as before, so its state (and
+    // its random generator) is exactly where the interrupted search left it.
+    const outcome = new Map<number, true>();
+    const proposals: ProposalRecord[] = [];
+    try {
+      for (const r of o.replay ?? []) {
+        if (r.kind === 'proposal') {
+          const p = o.strategy.propose();
+          if (p.id !== r.id || p.arch.join() !== r.arch.join()) {
+            throw new JournalError(`the journal's proposal ${r.id} [${r.arch}] differs from what this search proposes [${p.arch}]: was the config changed?`, { details: { id: r.id } });
+          }
+          proposals.push(r);
+          proposed++;
+          offset = Math.max(offset, r.at);
+        } else if (r.kind === 'evaluation' || r.kind === 'failure') {
+          const score = r.kind === 'evaluation' ? r.score : NaN;
+          o.strategy.tell(r.id, r.arch, score);
+          outcome.set(r.id, true);
+          done++;
+          offset = Math.max(offset, r.finishedAt);
+          if (r.kind === 'failure') failed++;
+          else {
+            if (r.transfer.layersTransferred > 0) hits++;
+            if (!best || r.score > best.score) best = r;
+            longest = Math.max(longest, r.totalSeconds);
+          }
+        }
+      }
+    } catch (err) {
+      reject(err);
+      return;
+    }
+    for (const p of proposals) if (!outcome.has(p.id)) queue.push({ proposal: p, attempt: 0, avoid: new Set() });
+    if (queue.length > 0) log('info', 'search.resume.rerun', { ids: queue.map((c) => c.proposal.id) });
+
+    const progress = (): void => {
+      if (!o.onProgress) return;
+      const minutes = (performance.now() - t0) / 60000;
+      const perMinute = minutes > 0 ? doneHere / minutes : 0;
+      const evaluated = done - failed;
+      o.onProgress({
+        done,
+        total: o.maxEvals,
+        failed,
+        inFlight,
+        best: best ? { id: best.id, score: best.score } : null,
+        perMinute,
+        hitRate: evaluated > 0 ? hits / evaluated : 0,
+        etaSeconds: perMinute > 0 ? ((o.maxEvals - done) / perMinute) * 60 : null,
+        elapsedSeconds: now(),
+      });
+    };
+
+    const mayPropose = (): boolean => {
+      if (proposed >= o.maxEvals) return false;
+      // Stop early enough that the slowest evaluation seen so far still fits, with a margin.
+      if (o.walltime !== null && now() + longest * 1.25 >= o.walltime) {
+        if (!stoppedByWalltime) log('info', 'search.walltime.stop', { elapsed: now(), walltime: o.walltime });
+        stoppedByWalltime = true;
+        return false;
+      }
+      return true;
+    };
+
+    const finish = (): void => {
+      if (finished) return;
+      finished = true;
+      progress();
+      resolve({ evaluated: done - failed, failed, best, stoppedByWalltime });
+    };
+
+    const fail = (err: unknown): void => {
+      if (finished) return;
+      finished = true;
+      reject(err);
+    };
+
+    const pickWorker = (c: Candidate): number => {
+      const usable = states.map((s, i) => (!s.retired ? i : -1)).filter((i) => i >= 0);
+      const free = usable.filter((i) => !states[i]!.busy);
+      const fresh = free.find((i) => !c.avoid.has(i));
+      if (fresh !== undefined) return fresh;
+      // Every usable worker already failed this candidate: any free one will do.
+      if (usable.every((i) => c.avoid.has(i)) && free.length > 0) return free[0]!;
+      return -1;
+    };
+
+    const pump = (): void => {
+      if (finished) return;
+      try {
+        for (;;) {
+          if (!states.some((s) => !s.retired)) {
+            throw new SearchAbortedError('every training actor failed repeatedly; the journal keeps what was recorded, --resume continues', { details: { workers: states.length } });
+          }
+          if (!states.some((s) => !s.busy && !s.retired)) break;
+          let k = queue.findIndex((c) => pickWorker(c) >= 0);
+          if (k < 0) {
+            // Queued retries wait for a worker they have not failed on; a new proposal can
+            // take the free one meanwhile.
+            if (!mayPropose()) break;
+            const p = o.strategy.propose();
+            const record: ProposalRecord = { kind: 'proposal', id: p.id, arch: p.arch, parent: p.parent, at: now() };
+            o.journal.append(record);
+            proposed++;
+            queue.push({ proposal: record, attempt: 0, avoid: new Set() });
+            k = queue.length - 1;
+          }
+          const c = queue.splice(k, 1)[0]!;
+          dispatch(c, pickWorker(c));
+        }
+      } catch (err) {
+        fail(err);
+        return;
+      }
+      if (inFlight === 0 && queue.length === 0 && !mayPropose()) finish();
+    };
+
+    const dispatch = (c: Candidate, w: number): void => {
+      const state = states[w]!;
+      state.busy = true;
+      inFlight++;
+      const startedAt = now();
+      let architecture: Architecture;
+      try {
+        architecture = o.toArchitecture(c.proposal.arch);
+      } catch (err) {
+        state.busy = false;
+        inFlight--;
+        // The vector itself is bad: no other worker would do better.
+        recordFailure(c, err);
+        return;
+      }
+      const task: EvaluationTask = { id: c.proposal.id, arch: c.proposal.arch, architecture, attempt: c.attempt };
+      let settled = false;
+      let timer: NodeJS.Timeout | undefined;
+      const call = state.worker.evaluate(task);
+      const onResult = (result: EvaluationResult): void => {
+        if (settled) return;
+        settled = true;
+        if (timer) clearTimeout(timer);
+        inFlight--;
+        state.failures = 0;
+        record(c, result, startedAt);
+        pump();
+      };
+      const onError = (err: unknown): void => {
+        if (settled) return;
+        settled = true;
+        if (timer) clearTimeout(timer);
+        inFlight--;
+        state.failures++;
+        if (state.failures >= maxWorkerFailures) {
+          state.retired = true;
+          log('warn', 'search.worker.retired', { worker: state.worker.name, failures: state.failures });
+        }
+        log('warn', 'search.evaluation.error', { id: c.proposal.id, worker: state.worker.name, attempt: c.attempt, error: err });
+        c.avoid.add(w);
+        if (c.attempt < o.maxRetries) {
+          queue.unshift({ ...c, attempt: c.attempt + 1 });
+        } else {
+          recordFailure(c, err);
+        }
+        pump();
+      };
+      call.then(onResult, onError).finally(() => {
+        state.busy = false;
+        pump();
+      });
+      if (o.evalTimeout !== null) {
+        timer = setTimeout(() => onError(new TimeoutError(`evaluation ${c.proposal.id} ran past ${o.evalTimeout} s on ${state.worker.name}`, { details: { id: c.proposal.id, worker: state.worker.name } })), o.evalTimeout * 1000);
+        timer.unref?.();
+      }
+    };
+
+    const record = (c: Candidate, result: EvaluationResult, startedAt: number): void => {
+      const r: EvaluationRecord = { kind: 'evaluation', id: c.proposal.id, arch: c.proposal.arch, parent: c.proposal.parent, ...result, startedAt, finishedAt: now() };
+      try {
+        o.journal.append(r);
+        o.csv.append(r);
+      } catch (err) {
+        fail(err);
+        return;
+      }
+      o.strategy.tell(r.id, r.arch, r.score);
+      done++;
+      doneHere++;
+      if (r.transfer.layersTransferred > 0) hits++;
+      if (!best || r.score > best.score) best = r;
+      longest = Math.max(longest, r.totalSeconds);
+      progress();
+    };
+
+    const recordFailure = (c: Candidate, err: unknown): void => {
+      const e = err as { name?: string; code?: string; message?: string };
+      const r: FailureRecord = {
+        kind: 'failure',
+        id: c.proposal.id,
+        arch: c.proposal.arch,
+        parent: c.proposal.parent,
+        error: { name: e?.name ?? 'Error', code: e?.code ?? 'ERR_UNKNOWN', message: e?.message ?? String(err) },
+        attempts: c.attempt + 1,
+        finishedAt: now(),
+      };
+      try {
+        o.journal.append(r);
+        o.csv.append(r);
+      } catch (cause) {
+        fail(cause);
+        return;
+      }
+      o.strategy.tell(r.id, r.arch, NaN);
+      done++;
+      doneHere++;
+      failed++;
+      progress();
+    };
+
+    if (states.length === 0) {
+      reject(new SearchAbortedError('no training actors to run the search on'));
+      return;
+    }
+    pump();
+  });
+}

@@ -1,0 +1,42 @@
+// nas/search-options.ts: the one typed, complete options object a search runs with. Built by
+// config/ from defaults, a config file and flags; stored as `config.json` in the run directory
+// so `--resume` runs the same search.
+
+export type TransferPolicy = 'none' | 'prefix';
+export type TransferMode = 'finetune' | 'freeze';
+export type StrategyName = 'evolution' | 'random';
+
+export interface SearchOptions {
+  /** A built-in space name or a JSON file. */
+  space: string;
+  /** 'mnist', 'synthetic', or a data file (.csv, .npy) the training layer reads. */
+  data: string;
+  /** What the data's labels are (files only; mnist and synthetic are classification). */
+  task: 'classification' | 'regression';
+  strategy: StrategyName;
+  maxEvals: number;
+  population: number;
+  sample: number;
+  /** Mutation position weight exponent: 0 uniform, higher favours later variables. */
+  beta: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  trainSize: number;
+  valSize: number;
+  actorsPerRank: number;
+  transfer: TransferPolicy;
+  transferMode: TransferMode;
+  seed: number;
+  out: string;
+  /** Seconds the whole search may take (null: unlimited). */
+  walltime: number | null;
+  /** tfjs backend to force (null: the best that loads). */
+  backend: string | null;
+  /** Times a candidate is handed to another actor after its actor dies or times out. */
+  maxRetries: number;
+  /** Seconds after which an evaluation is given up on its actor and retried elsewhere (null: never). */
+  evalTimeout: number | null;
+  /** Rank 0's live progress line on a terminal. */
+  progress: boolean;
+}

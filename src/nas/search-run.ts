@@ -1,0 +1,142 @@
+// nas/search-run.ts: one search job, the same code on every rank. Every rank opens the
+// transport, joins the runtime and (with transfer on) starts its layer store; the driver
+// (rank 0) loads the data shape, checks the space against it, opens the run directory,
+// spawns the training actors on every rank and runs the search loop; the other ranks serve
+// until the driver shuts the job down. Whatever happens, the driver closes the stores and
+// shuts the runtime down, so no rank is left waiting.
+
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InvalidArgumentError } from '../errors.js';
+import { init, type Remote, type Runtime } from '../runtime/index.js';
+import { openTransport } from '../transport/index.js';
+import { log, setLogFields, setLogFile } from '../util/log.js';
+import { resolveSearchSpace } from './builtin-spaces.js';
+import { SearchAbortedError } from './errors.js';
+import type { JournalRecord } from './evaluation-record.js';
+import type { EvaluationWorker } from './evaluation-task.js';
+import { Journal, readJournal } from './journal.js';
+import { loadSearchData } from './load-data.js';
+import { checkSpaceFits } from './parse-space.js';
+import { RankStores } from './rank-stores.js';
+import { ResultsCsv } from './results-csv.js';
+import { runSearchDriver, type Progress, type SearchSummary } from './search-driver.js';
+import type { SearchOptions } from './search-options.js';
+import { AgingEvolution, RandomSearch, type SearchStrategy } from './search-strategy.js';
+import type { SearchSpace } from './search-space.js';
+import { toArchitecture, type DataShape } from './to-architecture.js';
+import { kConfigFile, kJournalFile, kResultsFile } from './run-files.js';
+import type { TrainingActor, TrainingActorArgs } from './training-actor.js';
+
+export interface SearchRunOptions {
+  options: SearchOptions;
+  /** Continue the search in `options.out` from its journal. */
+  resume: boolean;
+  onProgress?(p: Progress): void;
+  /** Driver only: called once the actors are ready, before the first candidate. */
+  onStart?(info: { ranks: number; actors: number; out: string; resumed: number }): void;
+}
+
+export interface SearchRunResult {
+  summary: SearchSummary;
+  out: string;
+}
+
+const kActorModule = new URL('./training-actor.js', import.meta.url);
+
+/** Runs the job; resolves with the summary on the driver and null on every other rank. */
+export async function runSearch(run: SearchRunOptions): Promise<SearchRunResult | null> {
+  const o = run.options;
+  const space = resolveSearchSpace(o.space);
+  const transport = await openTransport();
+  setLogFields({ rank: transport.rank });
+  const runtime = await init({ transport });
+  const stores = o.transfer === 'prefix' ? new RankStores(transport, o.out) : null;
+  if (!runtime.isDriver) {
+    await runtime.serve();
+    await stores?.close().catch(() => {});
+    return null;
+  }
+  try {
+    return await drive(run, space, runtime);
+  } finally {
+    await stores?.stopAll().catch((err) => log('warn', 'nas.stores.stop', { error: err }));
+    await runtime.shutdown();
+  }
+}
+
+async function drive(run: SearchRunOptions, space: SearchSpace, runtime: Runtime): Promise<SearchRunResult> {
+  const o = run.options;
+  const dataset = await loadSearchData({ data: o.data, task: o.task, trainSize: o.trainSize, valSize: o.valSize, testSize: o.valSize, seed: o.seed });
+  const shape: DataShape = { inputShape: dataset.featureShape, output: { units: dataset.outputUnits, task: dataset.task } };
+  checkSpaceFits(space, shape.inputShape);
+
+  const journalFile = join(o.out, kJournalFile);
+  let replay: JournalRecord[] = [];
+  let validLength: number | undefined;
+  if (run.resume) {
+    ({ records: replay, validLength } = readJournal(journalFile));
+  } else if (existsSync(journalFile)) {
+    throw new InvalidArgumentError(`${o.out} already holds a search: continue it with --resume ${o.out}, or choose another --out`, { details: { option: 'out' } });
+  }
+  mkdirSync(join(o.out, 'models'), { recursive: true });
+  setLogFile(process.env.GRAFT_LOG || join(o.out, 'log.jsonl'));
+  if (!run.resume) writeFileSync(join(o.out, kConfigFile), JSON.stringify(o, null, 2) + '\n');
+  const journal = new Journal(journalFile, validLength);
+  try {
+    const csv = new ResultsCsv(join(o.out, kResultsFile), replay);
+    const workers = await spawnWorkers(runtime, o);
+    run.onStart?.({ ranks: runtime.size, actors: workers.length, out: o.out, resumed: replay.filter((r) => r.kind === 'evaluation' || r.kind === 'failure').length });
+    const summary = await runSearchDriver({
+      strategy: makeStrategy(space, o),
+      toArchitecture: (arch) => toArchitecture(space, arch, shape),
+      workers,
+      journal,
+      csv,
+      maxEvals: o.maxEvals,
+      maxRetries: o.maxRetries,
+      evalTimeout: o.evalTimeout,
+      walltime: o.walltime,
+      replay,
+      onProgress: run.onProgress,
+    });
+    log('info', 'search.done', { ...summary, best: summary.best?.id ?? null });
+    return { summary, out: o.out };
+  } finally {
+    journal.close();
+  }
+}
+
+export function makeStrategy(space: SearchSpace, o: SearchOptions): SearchStrategy {
+  return o.strategy === 'random'
+    ? new RandomSearch(space, o.seed)
+    : new AgingEvolution(space, { population: o.population, sample: o.sample, beta: o.beta, seed: o.seed });
+}
+
+/** Spawns `actorsPerRank` training actors on every rank and waits until each has loaded. */
+async function spawnWorkers(runtime: Runtime, o: SearchOptions): Promise<EvaluationWorker[]> {
+  const settings = { epochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, seed: o.seed, transfer: o.transfer, transferMode: o.transferMode, out: o.out };
+  const data = { data: o.data, task: o.task, trainSize: o.trainSize, valSize: o.valSize, testSize: o.valSize, seed: o.seed };
+  const spawns: Array<Promise<EvaluationWorker>> = [];
+  for (let rank = 0; rank < runtime.size; rank++) {
+    for (let k = 0; k < o.actorsPerRank; k++) {
+      const name = `r${rank}a${k}`;
+      const args: TrainingActorArgs = { settings, data, backend: o.backend, rank, name, useStore: o.transfer === 'prefix' };
+      spawns.push(
+        (async () => {
+          const actor: Remote<TrainingActor> = await runtime.spawn<TrainingActor>(kActorModule, 'TrainingActor', [args], { rank, maxRestarts: 2 });
+          await actor.ready();
+          return { name, evaluate: (task) => actor.evaluate(task) };
+        })(),
+      );
+    }
+  }
+  const settled = await Promise.allSettled(spawns);
+  const workers = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  for (const s of settled) if (s.status === 'rejected') log('error', 'search.actor.failed', { error: s.reason });
+  if (workers.length === 0) {
+    const first = settled.find((s) => s.status === 'rejected') as PromiseRejectedResult;
+    throw new SearchAbortedError(`no training actor started: ${(first.reason as Error)?.message ?? first.reason}`, { cause: first.reason });
+  }
+  return workers;
+}

@@ -1,0 +1,47 @@
+// nas/training-actor.ts: the training actor, one per worker thread on every rank (spawned
+// through the runtime from rank 0). It loads the dataset and the tfjs backend once, then
+// evaluates the candidates the search hands it, reaching its rank's layer store through a
+// LayerClient. Nothing here knows ranks beyond the number it was given.
+
+import { selectBackend } from '../train/index.js';
+import type { Dataset } from '../train/data/dataset.js';
+import { evaluateCandidate, type CandidateContext, type CandidateSettings } from './evaluate-candidate.js';
+import type { EvaluationResult, EvaluationTask } from './evaluation-task.js';
+import { LayerClient } from './layer-client.js';
+import { loadSearchData, type DataRequest } from './load-data.js';
+
+export interface TrainingActorArgs {
+  settings: CandidateSettings;
+  data: DataRequest;
+  /** A tfjs backend to force, or null for the best that loads. */
+  backend: string | null;
+  rank: number;
+  name: string;
+  /** Whether a layer store serves this rank (it does when transfer is on). */
+  useStore: boolean;
+}
+
+export class TrainingActor {
+  readonly #ready: Promise<CandidateContext>;
+
+  constructor(args: TrainingActorArgs) {
+    this.#ready = TrainingActor.#init(args);
+    // A failed start surfaces on the first evaluate; until then it must not count as unhandled.
+    this.#ready.catch(() => {});
+  }
+
+  static async #init(args: TrainingActorArgs): Promise<CandidateContext> {
+    await selectBackend(args.backend ?? undefined);
+    const dataset: Dataset = await loadSearchData(args.data);
+    return { settings: args.settings, dataset, layers: args.useStore ? new LayerClient() : null, rank: args.rank, actor: args.name };
+  }
+
+  /** Resolves once the backend and data are loaded (lets the search time its start-up apart). */
+  async ready(): Promise<string> {
+    return (await this.#ready).actor;
+  }
+
+  async evaluate(task: EvaluationTask): Promise<EvaluationResult> {
+    return evaluateCandidate(await this.#ready, task);
+  }
+}

@@ -1,0 +1,118 @@
+// report/html.ts: assembles the self-contained report page: summary tables, the comparison of
+// two runs, the top-K table and the plots as inline SVG. Everything the page shows is in the
+// file; it loads nothing, so it opens the same on a laptop and on a login node without network.
+
+import type { RunComparison, RunSummary, TopKSummary } from './run-summary.js';
+import { fmtBytes, fmtNumber, fmtP, fmtSeconds, fmtShare, fmtSigned } from './format.js';
+
+export interface RenderedChart {
+  id: string;
+  title: string;
+  caption: string;
+  svg: string;
+}
+
+export interface ReportPage {
+  title: string;
+  /** When the page was made, ISO 8601. */
+  generatedAt: string;
+  runs: RunSummary[];
+  /** The first run's scores against the second's, when there are two. */
+  comparison?: RunComparison;
+  charts: RenderedChart[];
+  /** Notes about the input a reader should know (a cut-short journal line, a missing PNG). */
+  notes: string[];
+}
+
+export function renderPage(page: ReportPage): string {
+  const parts = [
+    '<!DOCTYPE html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${esc(page.title)}</title>`,
+    `<style>${kStyle}</style>`,
+    '</head><body>',
+    `<h1>${esc(page.title)}</h1>`,
+    `<p class="meta">Made by graft on ${esc(page.generatedAt)} from ${page.runs.map((r) => `<code>${esc(r.label)}</code>`).join(' and ')}.</p>`,
+    ...page.notes.map((n) => `<p class="note">${esc(n)}</p>`),
+    '<h2>Summary</h2>',
+    summaryTable(page.runs),
+    page.comparison ? comparisonBlock(page.comparison) : '',
+    ...page.runs.filter((r) => r.topk.pairs.length > 0).map((r) => topkTable(r.label, r.topk)),
+    '<h2>Plots</h2>',
+    ...page.charts.map(
+      (c) =>
+        `<figure class="chart" id="${esc(c.id)}"><figcaption><strong>${esc(c.title)}</strong>. ${esc(c.caption)}</figcaption>${c.svg}</figure>`,
+    ),
+    '</body></html>',
+    '',
+  ];
+  return parts.filter((p) => p !== '').join('\n');
+}
+
+function summaryTable(runs: readonly RunSummary[]): string {
+  const row = (name: string, cell: (r: RunSummary) => string) =>
+    `<tr><th scope="row">${esc(name)}</th>${runs.map((r) => `<td>${esc(cell(r))}</td>`).join('')}</tr>`;
+  const rows = [
+    row('evaluations', (r) => `${r.evaluations}${r.failed > 0 ? ` (${r.failed} without a score)` : ''}`),
+    row('score mean ± sd', (r) => (r.score ? `${fmtNumber(r.score.mean)} ± ${fmtNumber(r.score.sd)}` : '–')),
+    row('score median [q1, q3]', (r) => (r.score ? `${fmtNumber(r.score.median)} [${fmtNumber(r.score.q1)}, ${fmtNumber(r.score.q3)}]` : '–')),
+    row('score min – max', (r) => (r.score ? `${fmtNumber(r.score.min)} – ${fmtNumber(r.score.max)}` : '–')),
+    row('best candidate', (r) => (r.best ? `#${r.best.id}: ${fmtNumber(r.best.score)} [${r.best.arch.join(', ')}]` : '–')),
+    row('wall time', (r) => fmtSeconds(r.wallSeconds)),
+    row('training time (sum)', (r) => fmtSeconds(r.trainSeconds)),
+    row('evaluation time (sum)', (r) => fmtSeconds(r.evaluationSeconds)),
+    row('actors', (r) => String(r.actors)),
+    row('transfer hit rate', (r) => fmtShare(r.transfer.hitRate)),
+    row('layers transferred', (r) => String(r.transfer.layersTransferred)),
+    row('bytes fetched', (r) => fmtBytes(r.transfer.bytesFetched)),
+    row('time fetching', (r) => `${fmtSeconds(r.transfer.fetchSeconds)} (${fmtShare(r.transfer.fetchShare)} of evaluation time)`),
+    row('fetch sources', (r) => Object.entries(r.transfer.sources).map(([s, n]) => `${s} ${n}`).join(', ')),
+  ];
+  const head = `<tr><th></th>${runs.map((r) => `<th scope="col">${esc(r.label)}</th>`).join('')}</tr>`;
+  return `<table class="summary"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function comparisonBlock(c: RunComparison): string {
+  const t = c.test;
+  return [
+    `<h2>${esc(c.label)} against ${esc(c.baseline)}</h2>`,
+    '<table class="comparison"><tbody>',
+    `<tr><th scope="row">mean score gain</th><td>${esc(fmtSigned(c.meanGain))}</td></tr>`,
+    `<tr><th scope="row">median score gain</th><td>${esc(fmtSigned(c.medianGain))}</td></tr>`,
+    `<tr><th scope="row">Mann–Whitney U</th><td>${esc(fmtNumber(t.u, 1))} (two-sided p = ${esc(fmtP(t.p))}, ${t.method}${t.z === undefined ? '' : `, z = ${esc(fmtNumber(t.z, 3))}`})</td></tr>`,
+    `<tr><th scope="row">P(${esc(c.label)} beats ${esc(c.baseline)})</th><td>${esc(fmtShare(t.effect))}</td></tr>`,
+    '</tbody></table>',
+  ].join('');
+}
+
+function topkTable(label: string, topk: TopKSummary): string {
+  const rows = topk.pairs.map(
+    (p) =>
+      `<tr><td>#${p.id}</td><td>${p.checkpoint.epochs}</td><td>${esc(fmtSeconds(p.checkpoint.seconds))}</td><td>${esc(fmtNumber(p.checkpoint.testScore))}</td>` +
+      `<td>${p.scratch.epochs}</td><td>${esc(fmtSeconds(p.scratch.seconds))}</td><td>${esc(fmtNumber(p.scratch.testScore))}</td>` +
+      `<td>${esc(fmtNumber(p.epochRatio, 2))}</td><td>${esc(fmtNumber(p.timeRatio, 2))}</td></tr>`,
+  );
+  return [
+    `<h2>Top-K full training: ${esc(label)}</h2>`,
+    '<table class="topk"><thead><tr><th rowspan="2">candidate</th><th colspan="3">from checkpoint</th><th colspan="3">from scratch</th><th colspan="2">scratch / checkpoint</th></tr>',
+    '<tr><th>epochs</th><th>time</th><th>test score</th><th>epochs</th><th>time</th><th>test score</th><th>epochs</th><th>time</th></tr></thead><tbody>',
+    rows.join(''),
+    `</tbody><tfoot><tr><th colspan="7" scope="row">mean ratio</th><td>${esc(fmtNumber(topk.meanEpochRatio, 2))}</td><td>${esc(fmtNumber(topk.meanTimeRatio, 2))}</td></tr></tfoot></table>`,
+  ].join('');
+}
+
+function esc(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+const kStyle = `
+body { font-family: "DejaVu Sans", "Liberation Sans", Arial, Helvetica, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; padding: 0 1em; }
+h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 1.6em; }
+.meta { color: #666; } .note { background: #fff4d6; padding: .4em .6em; border-left: 3px solid #e0a800; }
+table { border-collapse: collapse; margin: .5em 0; font-size: .92em; }
+th, td { border: 1px solid #ddd; padding: .25em .6em; text-align: left; vertical-align: top; }
+thead th { background: #f3f3f3; } tbody th { font-weight: normal; color: #555; }
+figure.chart { margin: 1.5em 0; } figure.chart svg { max-width: 100%; height: auto; }
+figcaption { margin-bottom: .4em; color: #444; }
+`;

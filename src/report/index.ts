@@ -1,0 +1,16 @@
+// report/index.ts: what the report layer offers: reading a run's journal, statistics of scores,
+// run summaries and comparisons, and the HTML + PNG report.
+
+export { writeReport, kReportHtml, kReportPng } from './write-report.js';
+export type { WriteReportOptions, ReportFiles } from './write-report.js';
+export { readRun, kJournalFile } from './journal.js';
+export type { Run } from './journal.js';
+export { summarizeRun, summarizeTopK, compareRuns } from './run-summary.js';
+export type { RunSummary, RunComparison, TopKSummary, TopKPair } from './run-summary.js';
+export { bestSoFar, bestAt, transferHitRate } from './curves.js';
+export type { CurvePoint } from './curves.js';
+export { mean, median, quantile, summarize, mannWhitneyU } from './statistics.js';
+export type { Summary, MannWhitneyResult, MannWhitneyOptions, MannWhitneyMethod } from './statistics.js';
+export { normalCdf, normalSf, erfc } from './normal.js';
+export { fmtBytes, fmtNumber, fmtP, fmtSeconds, fmtShare, fmtSigned } from './format.js';
+export { StatisticsError, RenderError } from './errors.js';

@@ -1,0 +1,153 @@
+// report/run-summary.ts: the figures a reader wants from one run (score distribution, best
+// candidate, time spent, transfer hit rate, bytes and time fetching, top-K ratios) and from a
+// pair of runs (transfer against scratch: gains and the Mann–Whitney U test).
+
+import type { FetchSource, TopKRecord } from '../nas/evaluation-record.js';
+import { hasScore, type Run } from './journal.js';
+import { mannWhitneyU, mean, summarize, type MannWhitneyResult, type Summary } from './statistics.js';
+
+export interface TopKPair {
+  id: number;
+  checkpoint: TopKRecord;
+  scratch: TopKRecord;
+  /** scratch / checkpoint: how many times more epochs (or seconds) training from scratch took. */
+  epochRatio: number;
+  timeRatio: number;
+}
+
+export interface TopKSummary {
+  pairs: TopKPair[];
+  /** Means of the per-model ratios (the figure CLUSTER'21 reports as 1.4–1.5x); NaN without pairs. */
+  meanEpochRatio: number;
+  meanTimeRatio: number;
+}
+
+export interface RunSummary {
+  label: string;
+  /** Candidates finished, with or without a score. */
+  evaluations: number;
+  /** Candidates without a finite score: failed on every try, or diverged in training. */
+  failed: number;
+  /** Distribution of finite scores; undefined when there is none. */
+  score?: Summary;
+  best?: { id: number; score: number; arch: number[] };
+  /** When the last evaluation finished, in seconds since the search started. */
+  wallSeconds: number;
+  trainSeconds: number;
+  /** Sum over evaluations of build + fetch + train + store. */
+  evaluationSeconds: number;
+  actors: number;
+  transfer: {
+    /** Fraction of evaluations that received at least one transferred layer. */
+    hitRate: number;
+    layersTransferred: number;
+    bytesFetched: number;
+    fetchSeconds: number;
+    /** fetchSeconds / evaluationSeconds. */
+    fetchShare: number;
+    sources: Record<FetchSource, number>;
+  };
+  topk: TopKSummary;
+}
+
+export interface RunComparison {
+  label: string;
+  baseline: string;
+  /** mean(run) − mean(baseline), and the same for medians. */
+  meanGain: number;
+  medianGain: number;
+  /** Two-sided test of run's scores against baseline's; effect = P(run's score > baseline's). */
+  test: MannWhitneyResult;
+}
+
+export function summarizeRun(run: Run): RunSummary {
+  const ev = run.evaluations;
+  const scored = ev.filter(hasScore);
+  const sources: Record<FetchSource, number> = { local: 0, peer: 0, spill: 0, none: 0 };
+  let trainSeconds = 0;
+  let evaluationSeconds = 0;
+  let layersTransferred = 0;
+  let bytesFetched = 0;
+  let fetchSeconds = 0;
+  let hits = 0;
+  for (const r of ev) {
+    trainSeconds += r.trainSeconds;
+    evaluationSeconds += r.totalSeconds;
+    layersTransferred += r.transfer.layersTransferred;
+    bytesFetched += r.transfer.bytesFetched;
+    fetchSeconds += r.transfer.fetchSeconds;
+    if (r.transfer.layersTransferred > 0) hits++;
+    sources[r.transfer.source in sources ? r.transfer.source : 'none']++;
+  }
+  const best = scored.reduce<(typeof scored)[number] | undefined>((b, r) => (b === undefined || r.score > b.score ? r : b), undefined);
+  return {
+    label: run.label,
+    evaluations: ev.length + run.failures.length,
+    failed: ev.length - scored.length + run.failures.length,
+    ...(scored.length > 0 ? { score: summarize(scored.map((r) => r.score)) } : {}),
+    ...(best ? { best: { id: best.id, score: best.score, arch: best.arch } } : {}),
+    wallSeconds: ev.reduce((m, r) => Math.max(m, r.finishedAt), 0),
+    trainSeconds,
+    evaluationSeconds,
+    actors: new Set(ev.map(actorKey)).size,
+    transfer: {
+      hitRate: ev.length > 0 ? hits / ev.length : 0,
+      layersTransferred,
+      bytesFetched,
+      fetchSeconds,
+      fetchShare: evaluationSeconds > 0 ? fetchSeconds / evaluationSeconds : 0,
+      sources,
+    },
+    topk: summarizeTopK(run.topk),
+  };
+}
+
+/** Pairs each top-K model's checkpoint and scratch trainings (the last record of each wins). */
+export function summarizeTopK(records: readonly TopKRecord[]): TopKSummary {
+  const byId = new Map<number, { checkpoint?: TopKRecord; scratch?: TopKRecord }>();
+  for (const r of records) {
+    const entry = byId.get(r.id) ?? {};
+    entry[r.start] = r;
+    byId.set(r.id, entry);
+  }
+  const pairs: TopKPair[] = [];
+  for (const [id, { checkpoint, scratch }] of [...byId].sort((a, b) => a[0] - b[0])) {
+    if (!checkpoint || !scratch) continue;
+    pairs.push({
+      id,
+      checkpoint,
+      scratch,
+      epochRatio: scratch.epochs / checkpoint.epochs,
+      timeRatio: scratch.seconds / checkpoint.seconds,
+    });
+  }
+  const finite = (xs: number[]) => xs.filter(Number.isFinite);
+  const epochRatios = finite(pairs.map((p) => p.epochRatio));
+  const timeRatios = finite(pairs.map((p) => p.timeRatio));
+  return {
+    pairs,
+    meanEpochRatio: epochRatios.length > 0 ? mean(epochRatios) : NaN,
+    meanTimeRatio: timeRatios.length > 0 ? mean(timeRatios) : NaN,
+  };
+}
+
+/** Compares the scores of `run` with those of `baseline`; undefined when either has none. */
+export function compareRuns(run: Run, baseline: Run): RunComparison | undefined {
+  const a = run.evaluations.filter(hasScore).map((r) => r.score);
+  const b = baseline.evaluations.filter(hasScore).map((r) => r.score);
+  if (a.length === 0 || b.length === 0) return undefined;
+  const sa = summarize(a);
+  const sb = summarize(b);
+  return {
+    label: run.label,
+    baseline: baseline.label,
+    meanGain: sa.mean - sb.mean,
+    medianGain: sa.median - sb.median,
+    test: mannWhitneyU(a, b),
+  };
+}
+
+/** How an evaluation names the actor that ran it, unique across ranks. */
+export function actorKey(r: { rank: number; actor: string }): string {
+  return `rank ${r.rank} · ${r.actor}`;
+}

@@ -1,0 +1,145 @@
+// runtime/actor-server.ts: the serving side inside an actor's thread. It runs calls from any
+// number of caller ports on one instance: one at a time in arrival order by default, or up to
+// maxConcurrency async calls at once. Replies to each caller leave in one batch per microtask.
+// A result that cannot be encoded becomes an error reply, never silence.
+
+import type { MessagePort } from 'node:worker_threads';
+import { log } from '../util/log.js';
+import { decode, encodeDetached, type HandleBinder } from './codec.js';
+import { SerializationError } from './errors.js';
+import type { CallMsg, RemoteOrigin, ReplyMsg } from './protocol.js';
+import { toWireError } from './wire-error.js';
+
+interface Caller {
+  port: MessagePort;
+  replies: ReplyMsg[];
+  flushQueued: boolean;
+  flush(): void;
+}
+
+interface Queued {
+  caller: Caller;
+  msg: CallMsg;
+}
+
+export class ActorServer {
+  readonly #instance: Record<string, unknown>;
+  readonly #max: number;
+  readonly #origin: RemoteOrigin;
+  readonly #callsDone: Int32Array;
+  readonly #binder: HandleBinder;
+  readonly #queue: Queued[] = [];
+  #running = 0;
+
+  constructor(instance: object, maxConcurrency: number, origin: RemoteOrigin, callsDone: Int32Array, binder: HandleBinder) {
+    this.#instance = instance as Record<string, unknown>;
+    this.#max = maxConcurrency;
+    this.#origin = origin;
+    this.#callsDone = callsDone;
+    this.#binder = binder;
+  }
+
+  attach(port: MessagePort): void {
+    const caller: Caller = {
+      port,
+      replies: [],
+      flushQueued: false,
+      flush: () => this.#flush(caller),
+    };
+    port.on('message', (bytes: Uint8Array) => this.#receive(caller, bytes));
+    // The parent port keeps this thread alive; a caller's port alone must not.
+    port.unref();
+  }
+
+  #receive(caller: Caller, bytes: Uint8Array): void {
+    let msgs: CallMsg[];
+    try {
+      msgs = decode<CallMsg[]>(bytes, this.#binder);
+    } catch (err) {
+      log('error', 'runtime.call.undecodable', { actor: this.#origin.actor, error: err });
+      return;
+    }
+    for (const msg of msgs) {
+      if (this.#queue.length === 0 && this.#running < this.#max) this.#run(caller, msg);
+      else this.#queue.push({ caller, msg });
+    }
+  }
+
+  #run(caller: Caller, msg: CallMsg): void {
+    const fn = msg.method === 'constructor' ? undefined : this.#instance[msg.method];
+    if (typeof fn !== 'function') {
+      const err = new TypeError(`${this.#origin.className} has no method '${msg.method}'`);
+      this.#reply(caller, { kind: 'error', id: msg.id, error: toWireError(err, this.#at(msg.method)) });
+      return;
+    }
+    let result: unknown;
+    try {
+      result = fn.apply(this.#instance, msg.args);
+    } catch (err) {
+      this.#reply(caller, { kind: 'error', id: msg.id, error: toWireError(err, this.#at(msg.method)) });
+      return;
+    }
+    if (!isThenable(result)) {
+      this.#reply(caller, { kind: 'ok', id: msg.id, value: result });
+      return;
+    }
+    this.#running++;
+    result.then(
+      (value) => this.#settle(caller, { kind: 'ok', id: msg.id, value }),
+      (err) => this.#settle(caller, { kind: 'error', id: msg.id, error: toWireError(err, this.#at(msg.method)) }),
+    );
+  }
+
+  #settle(caller: Caller, reply: ReplyMsg): void {
+    this.#running--;
+    this.#reply(caller, reply);
+    while (this.#queue.length > 0 && this.#running < this.#max) {
+      const next = this.#queue.shift()!;
+      this.#run(next.caller, next.msg);
+    }
+  }
+
+  #reply(caller: Caller, reply: ReplyMsg): void {
+    Atomics.add(this.#callsDone, 0, 1);
+    caller.replies.push(reply);
+    if (!caller.flushQueued) {
+      caller.flushQueued = true;
+      queueMicrotask(caller.flush);
+    }
+  }
+
+  #flush(caller: Caller): void {
+    caller.flushQueued = false;
+    const replies = caller.replies;
+    caller.replies = [];
+    let bytes: Uint8Array;
+    try {
+      bytes = encodeDetached(replies);
+    } catch {
+      bytes = encodeDetached(replies.map((reply) => this.#encodable(reply)));
+    }
+    caller.port.postMessage(bytes, [bytes.buffer as ArrayBuffer]);
+  }
+
+  /** The reply itself if it encodes, else an error reply saying why (with a plain error if even that fails). */
+  #encodable(reply: ReplyMsg): ReplyMsg {
+    try {
+      encodeDetached(reply);
+      return reply;
+    } catch (err) {
+      const what = reply.kind === 'ok' ? 'result' : 'error';
+      const wrapped = new SerializationError(`the ${what} cannot be sent back: ${(err as Error).message}`);
+      const error = toWireError(wrapped, this.#origin);
+      if (reply.kind === 'error') error.message += ` (original: ${reply.error.name}: ${reply.error.message})`;
+      return { kind: 'error', id: reply.id, error };
+    }
+  }
+
+  #at(method: string): RemoteOrigin {
+    return { ...this.#origin, method };
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}

@@ -1,0 +1,37 @@
+// runtime/index.ts: the actor runtime's public surface: init() and the Runtime it returns,
+// handles and their types, object refs, placement and GPU policy pieces, status and errors.
+
+export { init } from './init.js';
+export { Runtime, type KillOptions } from './runtime.js';
+export { currentActor, type ActorContext } from './context.js';
+export { kActor, actorRefOf, isHandle, type Remote } from './handle.js';
+export { ObjectRef } from './object-ref.js';
+export type { InitOptions, SpawnOptions, TaskOptions } from './options.js';
+export { defaultPlacement, fits, type PlacementPolicy, type PlacementRequest, type RankLoad } from './placement.js';
+export { detectGpuInventory, parseNvidiaSmiList, parseVisibleDevices, GpuAllocator, type GpuSources } from './gpu.js';
+export { registerErrorClass, errorOrigin } from './wire-error.js';
+export type {
+  ActorRef,
+  ActorState,
+  ActorStatus,
+  ObjectRefData,
+  PlacementStrategy,
+  RankInfo,
+  RankStatus,
+  RemoteOrigin,
+  Resources,
+  RuntimeStatus,
+  TypedArrayName,
+} from './protocol.js';
+export {
+  ActorDiedError,
+  ActorNameTakenError,
+  ActorNotFoundError,
+  ModuleLoadError,
+  NotDriverError,
+  ObjectNotFoundError,
+  ObjectStoreFullError,
+  PlacementError,
+  ProtocolError,
+  SerializationError,
+} from './errors.js';

@@ -1,0 +1,228 @@
+// runtime/node.ts: a rank's main thread. It answers control requests from its own threads
+// (the main thread and actor threads), serves requests from other ranks, supervises the
+// rank's actors, holds its object store and task pool, relays calls across ranks, and on the
+// driver rank hosts the Head. It decides nothing about placement and never decodes user values.
+
+import type { Transport } from '../transport/index.js';
+import { ClosedError } from '../errors.js';
+import { log } from '../util/log.js';
+import type { ControlClient } from './control.js';
+import { ActorNotFoundError, NotDriverError } from './errors.js';
+import { GpuAllocator } from './gpu.js';
+import { Head } from './head.js';
+import { ObjectStore } from './object-store.js';
+import type { ResolvedInitOptions } from './options.js';
+import { defaultPlacement } from './placement.js';
+import type { ControlKind, ControlReplies, ControlRequest, ControlRequestOf, RankInfo, RankRequest } from './protocol.js';
+import { RankRpc } from './rank-rpc.js';
+import { RelayHub } from './relay.js';
+import { Router } from './router.js';
+import { ActorSupervisor, type Connection, type ControlAnswer, type SupervisorHost } from './supervisor.js';
+import { TaskPool } from './tasks.js';
+import { fromWireObject, toWireObject } from './typed.js';
+import { kHost } from './wire-error.js';
+
+type Caller = 'main' | 'actor';
+
+export class RankNode implements SupervisorHost {
+  readonly rank: number;
+  readonly size: number;
+  readonly driverRank: number;
+  readonly host = kHost;
+  readonly narrowDevices: boolean;
+  readonly ranks: readonly RankInfo[];
+  /** The main thread's control client and caller side. */
+  readonly mainControl: ControlClient;
+  readonly router: Router;
+  /** Resolves once this rank has shut down (stopped its actors and closed its transport). */
+  readonly closed: Promise<void>;
+  readonly #transport: Transport;
+  readonly #rpc: RankRpc;
+  readonly #relay: RelayHub;
+  readonly #store: ObjectStore;
+  readonly #tasks: TaskPool;
+  readonly #gpus: GpuAllocator;
+  readonly #head: Head | undefined;
+  readonly #actors = new Map<number, ActorSupervisor>();
+  #stopping: Promise<void> | undefined;
+  #resolveClosed!: () => void;
+
+  constructor(transport: Transport, options: ResolvedInitOptions, ranks: RankInfo[]) {
+    this.#transport = transport;
+    this.rank = transport.rank;
+    this.size = transport.size;
+    this.driverRank = options.driverRank;
+    this.ranks = ranks;
+    const mine = ranks[this.rank]!;
+    this.#gpus = new GpuAllocator(mine.gpus);
+    this.narrowDevices = mine.gpus.length > 0;
+    this.#store = new ObjectStore(this.rank, options.objectStoreBytes);
+    this.#tasks = new TaskPool(options.taskThreads, this.rank, this.host);
+    this.#rpc = new RankRpc(transport, (source, request) => this.#serveRank(source, request));
+    this.#relay = new RelayHub(transport, this.#rpc, (actor, after) => this.#connectLocal(actor, after));
+    if (this.rank === this.driverRank) {
+      this.#head = new Head(this.driverRank, ranks, options.placement ?? defaultPlacement, {
+        create: (rank, actor, spec) => this.#rpc.request(rank, { kind: 'create', actor, spec }).then(() => undefined),
+        list: (rank) => this.#rpc.request(rank, { kind: 'list' }),
+      });
+    }
+    this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+    this.mainControl = {
+      request: <K extends ControlKind>(request: ControlRequestOf<K>) =>
+        this.#control(request, 'main').then((answer) => answer.value as ControlReplies[K]),
+    };
+    this.router = new Router(this.mainControl);
+  }
+
+  get isDriver(): boolean {
+    return this.rank === this.driverRank;
+  }
+
+  // SupervisorHost ------------------------------------------------------------------------------
+
+  control(request: ControlRequest): Promise<ControlAnswer> {
+    return this.#control(request, 'actor');
+  }
+
+  gone(supervisor: ActorSupervisor): void {
+    this.#gpus.release(supervisor.ref.id);
+    if (this.#stopping) return;
+    this.#rpc.request(this.driverRank, { kind: 'actor-dead', id: supervisor.ref.id }).catch((err) =>
+      log('warn', 'runtime.actor-dead.unreported', { actor: supervisor.ref.id, error: err }),
+    );
+  }
+
+  // Shutdown ------------------------------------------------------------------------------------
+
+  /** Driver only: stops every rank, then this one; resolves when all have closed their transport. */
+  async shutdown(): Promise<void> {
+    if (!this.#stopping) {
+      const others = this.ranks.map((r) => r.rank).filter((r) => r !== this.rank);
+      const results = await Promise.allSettled(others.map((rank) => this.#rpc.request(rank, { kind: 'shutdown' })));
+      for (const result of results) if (result.status === 'rejected') log('warn', 'runtime.shutdown.rank-failed', { error: result.reason });
+      await this.#stopLocal();
+      await this.#finish();
+    }
+    return this.closed;
+  }
+
+  #stopLocal(): Promise<void> {
+    this.#stopping ??= (async () => {
+      log('info', 'runtime.shutdown', { rank: this.rank });
+      this.router.close(new ClosedError('the runtime is shut down'));
+      await Promise.all([...this.#actors.values()].map((actor) => actor.stop()));
+      await this.#tasks.close();
+      this.#relay.close();
+    })();
+    return this.#stopping;
+  }
+
+  /** Every rank meets at a barrier, so none closes its transport while a peer still talks to it. */
+  async #finish(): Promise<void> {
+    try {
+      await this.#transport.barrier();
+      this.#rpc.close();
+      await this.#transport.close();
+    } catch (err) {
+      log('warn', 'runtime.shutdown.transport', { rank: this.rank, error: err });
+    }
+    this.#resolveClosed();
+  }
+
+  // Requests from this rank's threads -----------------------------------------------------------
+
+  async #control(request: ControlRequest, caller: Caller): Promise<ControlAnswer> {
+    if (this.#stopping) throw new ClosedError('the runtime is shut down');
+    switch (request.kind) {
+      case 'spawn':
+        return { value: await this.#rpc.request(this.driverRank, { kind: 'spawn', spec: request.spec }) };
+      case 'lookup':
+        return { value: await this.#rpc.request(this.driverRank, { kind: 'lookup', name: request.name }) };
+      case 'status':
+        return { value: await this.#rpc.request(this.driverRank, { kind: 'status' }) };
+      case 'connect': {
+        const { actor, after } = request;
+        const connection = actor.rank === this.rank ? await this.#connectLocal(actor.id, after) : await this.#relay.open(actor, after);
+        return { value: connection, transfer: [connection.port] };
+      }
+      case 'kill':
+        await this.#rpc.request(request.actor.rank, { kind: 'kill', actor: request.actor.id, restart: request.restart });
+        return { value: null };
+      case 'put':
+        return { value: this.#store.put(request.value) };
+      case 'get': {
+        const { ref } = request;
+        if (ref.rank === this.rank) return { value: this.#store.get(ref.id) };
+        return { value: fromWireObject(await this.#rpc.request(ref.rank, { kind: 'object-get', id: ref.id })) };
+      }
+      case 'release':
+        await this.#rpc.request(request.ref.rank, { kind: 'object-release', id: request.ref.id });
+        return { value: null };
+      case 'task':
+        return { value: await this.#rpc.request(request.spec.rank, { kind: 'task', spec: request.spec }) };
+      case 'shutdown':
+        if (caller !== 'main' || !this.isDriver) {
+          throw new NotDriverError(`shutdown() belongs to the driver's main thread (rank ${this.driverRank})`, { details: { rank: this.rank } });
+        }
+        await this.shutdown();
+        return { value: null };
+    }
+  }
+
+  #connectLocal(actor: number, after: number): Promise<Connection> {
+    const supervisor = this.#actors.get(actor);
+    if (!supervisor) return Promise.reject(new ActorNotFoundError(`no actor #${actor} on rank ${this.rank}`, { details: { actor, rank: this.rank } }));
+    return supervisor.connect(after);
+  }
+
+  // Requests from other ranks -------------------------------------------------------------------
+
+  async #serveRank(source: number, request: RankRequest): Promise<unknown> {
+    switch (request.kind) {
+      case 'spawn':
+        return this.#requireHead().spawn(request.spec);
+      case 'lookup':
+        return this.#requireHead().lookup(request.name);
+      case 'status':
+        return this.#requireHead().status();
+      case 'actor-dead':
+        this.#requireHead().gone(request.id);
+        return null;
+      case 'create': {
+        if (this.#stopping) throw new ClosedError('the runtime is shut down');
+        const gpus = this.#gpus.allocate(request.actor.id, request.spec.options.resources.gpu);
+        const supervisor = new ActorSupervisor(request.actor, request.spec, gpus, this);
+        this.#actors.set(request.actor.id, supervisor);
+        await supervisor.start();
+        return null;
+      }
+      case 'open-relay':
+        return this.#relay.accept(source, request.conn, request.actor, request.after);
+      case 'kill': {
+        const supervisor = this.#actors.get(request.actor);
+        if (!supervisor) throw new ActorNotFoundError(`no actor #${request.actor} on rank ${this.rank}`, { details: { actor: request.actor, rank: this.rank } });
+        supervisor.kill(request.restart);
+        return null;
+      }
+      case 'object-get':
+        return toWireObject(this.#store.get(request.id));
+      case 'object-release':
+        this.#store.release(request.id);
+        return null;
+      case 'task':
+        return this.#tasks.run(request.spec);
+      case 'list':
+        return { actors: [...this.#actors.values()].map((actor) => actor.status()), objects: this.#store.usage() };
+      case 'shutdown':
+        await this.#stopLocal();
+        // The reply goes out first; then this rank meets the others at the closing barrier.
+        setImmediate(() => void this.#finish());
+        return null;
+    }
+  }
+
+  #requireHead(): Head {
+    if (!this.#head) throw new NotDriverError(`rank ${this.rank} is not the driver rank ${this.driverRank}`, { details: { rank: this.rank } });
+    return this.#head;
+  }
+}

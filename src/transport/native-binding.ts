@@ -1,0 +1,76 @@
+// transport/native-binding.ts: the shape of the C++ addon (native/) and its loader. The addon
+// is dumb: it queues operations to its MPI thread and reports completions as numbered events;
+// every policy (promises, errors, order of delivery) lives in mpi.ts. Only this module loads it.
+
+import { createRequire } from 'node:module';
+import { MpiUnavailableError } from './errors.js';
+import type { MpiError } from './errors.js';
+
+/** What MPI said about this process at init. */
+export interface NativeInfo {
+  rank: number;
+  size: number;
+  localRank: number;
+  localSize: number;
+  processor: string;
+  library: string;
+  threadLevel: string;
+}
+
+/** Event kinds the addon reports; the values are shared with native/src/events.h. */
+export enum NativeEvent {
+  /** (kind, source, tag, ArrayBuffer) */
+  Message = 1,
+  /** (kind, id) a send, barrier or finalize finished */
+  Done = 2,
+  /** (kind, id, ArrayBuffer) a broadcast or get finished */
+  Bytes = 3,
+  /** (kind, id, ArrayBuffer, number[] byte counts per rank) an allgather finished */
+  Gathered = 4,
+  /** (kind, id, FailReason, MpiError | undefined) an operation failed */
+  Failed = 5,
+  /** (kind, regionId) a released region is no longer read by any in-flight reply */
+  Released = 6,
+}
+
+/** Why a get or another operation failed; shared with native/src/events.h. */
+export enum FailReason {
+  Mpi = 0,
+  UnknownRegion = 1,
+  OutOfBounds = 2,
+  Closed = 3,
+}
+
+export type NativeEventHandler = (kind: NativeEvent, id: number, a?: unknown, b?: unknown) => void;
+
+export interface NativeBinding {
+  /** Starts the MPI thread, which initialises MPI with the highest thread level it grants. */
+  init(onEvent: NativeEventHandler, errorClass: typeof MpiError): NativeInfo;
+  send(id: number, dest: number, tag: number, bytes: Uint8Array): void;
+  barrier(id: number): void;
+  allgather(id: number, bytes: Uint8Array): void;
+  broadcast(id: number, root: number, bytes: Uint8Array | undefined): void;
+  expose(regionId: number, bytes: Uint8Array): void;
+  release(regionId: number): void;
+  get(id: number, rank: number, regionId: number, offset: number, length: number): void;
+  /** Whether the addon's pending work keeps Node's event loop alive. */
+  keepAlive(on: boolean): void;
+  /** Orderly finalize in the background; reports Done(id) when MPI is finalized. */
+  finalize(id: number): void;
+  /** At process exit: finalize (code 0) or abort the job (any other code); blocks until done. */
+  shutdown(code: number): void;
+  abort(code: number): void;
+}
+
+const kAddonPath = '../../native/build/Release/graft_mpi.node';
+
+/** Loads the addon; undefined when it was not built (no MPI on the machine at install). */
+export function loadNativeBinding(): NativeBinding | undefined {
+  const require = createRequire(import.meta.url);
+  try {
+    return require(kAddonPath) as NativeBinding;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return undefined;
+    throw new MpiUnavailableError(`the MPI addon is built but does not load: ${(err as Error).message}`, { cause: err });
+  }
+}

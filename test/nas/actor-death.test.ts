@@ -1,0 +1,86 @@
+// test/nas/actor-death.test.ts: a training actor that dies mid-evaluation (its thread killed
+// through the runtime) does not lose its candidate: the search reruns it on another actor.
+
+import { expect } from 'chai';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { init, type Remote, type Runtime } from 'graft/runtime';
+import {
+  Journal,
+  ResultsCsv,
+  RandomSearch,
+  builtinSpaces,
+  readJournal,
+  runSearchDriver,
+  toArchitecture,
+  type EvaluationWorker,
+  type TrainingActor,
+  type TrainingActorArgs,
+} from 'graft/nas';
+
+const actorModule = new URL('../../../dist/nas/training-actor.js', import.meta.url);
+
+describe('search with a dying actor', function () {
+  this.timeout(120_000);
+  let runtime: Runtime;
+  let dir: string;
+
+  before(async () => {
+    runtime = await init();
+    dir = mkdtempSync(join(tmpdir(), 'graft-death-'));
+  });
+
+  after(async () => {
+    await runtime.shutdown();
+  });
+
+  it("reruns the candidate of an actor killed mid-evaluation on another actor", async () => {
+    const space = builtinSpaces['synthetic']!;
+    const args = (name: string): TrainingActorArgs => ({
+      settings: { epochs: 1, batchSize: 32, learningRate: 0.01, seed: 1, transfer: 'none', transferMode: 'finetune', out: dir },
+      data: { data: 'synthetic', task: 'classification', trainSize: 100, valSize: 50, testSize: 50, seed: 1 },
+      backend: null,
+      rank: 0,
+      name,
+      useStore: false,
+    });
+    const actors: Array<Remote<TrainingActor>> = [];
+    for (const name of ['a', 'b']) {
+      const actor = await runtime.spawn<TrainingActor>(actorModule, 'TrainingActor', [args(name)], { maxRestarts: 1 });
+      await actor.ready();
+      actors.push(actor);
+    }
+    let killed = false;
+    const workers: EvaluationWorker[] = actors.map((actor, k) => ({
+      name: k === 0 ? 'a' : 'b',
+      evaluate: (task) => {
+        const call = actor.evaluate(task);
+        if (k === 0 && task.id === 0 && !killed) {
+          killed = true;
+          void runtime.kill(actor, { restart: true });
+        }
+        return call;
+      },
+    }));
+    const journal = new Journal(join(dir, 'journal.jsonl'));
+    const summary = await runSearchDriver({
+      strategy: new RandomSearch(space, 1),
+      toArchitecture: (arch) => toArchitecture(space, arch, { inputShape: [16], output: { units: 4, task: 'classification' } }),
+      workers,
+      journal,
+      csv: new ResultsCsv(join(dir, 'results.csv')),
+      maxEvals: 4,
+      maxRetries: 2,
+      evalTimeout: null,
+      walltime: null,
+    });
+    journal.close();
+    expect(killed).to.equal(true);
+    expect(summary.evaluated).to.equal(4);
+    const evaluations = readJournal(journal.file).records.filter((r) => r.kind === 'evaluation');
+    expect(evaluations.map((r) => r.id).sort()).to.deep.equal([0, 1, 2, 3]);
+    const zero = evaluations.find((r) => r.id === 0)!;
+    expect(zero.kind === 'evaluation' && zero.actor).to.equal('b');
+  });
+});

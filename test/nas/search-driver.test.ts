@@ -1,0 +1,167 @@
+// test/nas/search-driver.test.ts: the search loop without threads: every candidate recorded
+// exactly once, a failing or hanging worker's candidate retried elsewhere, a worker that keeps
+// failing retired, and resume replaying the journal into the same proposals.
+
+import { expect } from 'chai';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  AgingEvolution,
+  Journal,
+  ResultsCsv,
+  SearchAbortedError,
+  builtinSpaces,
+  readJournal,
+  runSearchDriver,
+  toArchitecture,
+  type EvaluationResult,
+  type EvaluationTask,
+  type EvaluationWorker,
+  type JournalRecord,
+  type SearchDriverOptions,
+} from 'graft/nas';
+
+const space = builtinSpaces['synthetic']!;
+const shape = { inputShape: [16], output: { units: 4, task: 'classification' as const } };
+
+function result(task: EvaluationTask, actor: string): EvaluationResult {
+  return {
+    score: task.arch.reduce((a, b, k) => a + b * (k + 1), 0) / 50,
+    valLoss: 1,
+    epochs: 1,
+    trainSeconds: 0,
+    totalSeconds: 0,
+    curve: [0],
+    transfer: { donorId: null, layersMatched: 0, layersTransferred: 0, layersSkipped: 0, bytesFetched: 0, fetchSeconds: 0, source: 'none' },
+    rank: 0,
+    actor,
+    backend: 'none',
+  };
+}
+
+/** A worker that answers after a few turns of the event loop (so calls overlap). */
+function worker(name: string, behaviour: (task: EvaluationTask) => 'ok' | 'fail' | 'hang' = () => 'ok'): EvaluationWorker & { tasks: number[] } {
+  const tasks: number[] = [];
+  return {
+    name,
+    tasks,
+    async evaluate(task) {
+      tasks.push(task.id);
+      for (let i = 0; i < 1 + (task.id % 3); i++) await new Promise((r) => setImmediate(r));
+      const b = behaviour(task);
+      if (b === 'fail') throw new Error(`${name} died`);
+      if (b === 'hang') await new Promise(() => {});
+      return result(task, name);
+    },
+  };
+}
+
+describe('search driver', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'graft-driver-'));
+  });
+
+  function options(workers: EvaluationWorker[], extra: Partial<SearchDriverOptions> = {}, journalFile = join(dir, 'journal.jsonl')): SearchDriverOptions {
+    return {
+      strategy: new AgingEvolution(space, { population: 4, sample: 2, beta: 1, seed: 3 }),
+      toArchitecture: (arch) => toArchitecture(space, arch, shape),
+      workers,
+      journal: new Journal(journalFile),
+      csv: new ResultsCsv(join(dir, 'results.csv')),
+      maxEvals: 15,
+      maxRetries: 2,
+      evalTimeout: null,
+      walltime: null,
+      ...extra,
+    };
+  }
+
+  function outcomes(file: string): JournalRecord[] {
+    return readJournal(file).records.filter((r) => r.kind === 'evaluation' || r.kind === 'failure');
+  }
+
+  it('records every candidate exactly once, in the journal and in results.csv', async () => {
+    const o = options([worker('a'), worker('b'), worker('c')]);
+    const summary = await runSearchDriver(o);
+    o.journal.close();
+    expect(summary.evaluated).to.equal(15);
+    const ids = outcomes(o.journal.file).map((r) => r.id).sort((x, y) => x - y);
+    expect(ids).to.deep.equal([...Array(15).keys()]);
+    const proposals = readJournal(o.journal.file).records.filter((r) => r.kind === 'proposal');
+    expect(proposals).to.have.length(15);
+    const rows = readFileSync(join(dir, 'results.csv'), 'utf8').trim().split('\n').slice(1);
+    expect(rows.map((r) => Number(r.split(',')[0])).sort((x, y) => x - y)).to.deep.equal(ids);
+  });
+
+  it("retries a dead worker's candidate on another worker and retires a worker that keeps failing", async () => {
+    const dead = worker('dead', () => 'fail');
+    const good = worker('good');
+    const o = options([dead, good], { maxEvals: 8 });
+    const summary = await runSearchDriver(o);
+    o.journal.close();
+    expect(summary.evaluated).to.equal(8);
+    expect(summary.failed).to.equal(0);
+    const records = outcomes(o.journal.file);
+    expect(records.map((r) => r.id).sort((x, y) => x - y)).to.deep.equal([...Array(8).keys()]);
+    expect(records.every((r) => r.kind === 'evaluation' && r.actor === 'good')).to.equal(true);
+    // Every candidate the dead worker took was rerun by the good one; after 3 failures it got no more.
+    for (const id of dead.tasks) expect(good.tasks).to.include(id);
+    expect(dead.tasks).to.have.length(3);
+  });
+
+  it('gives up on an evaluation past the timeout and reruns it elsewhere', async () => {
+    const slow = worker('slow', (t) => (t.id === 0 ? 'hang' : 'ok'));
+    const fast = worker('fast');
+    const o = options([slow, fast], { maxEvals: 4, evalTimeout: 0.05 });
+    const summary = await runSearchDriver(o);
+    o.journal.close();
+    expect(summary.evaluated).to.equal(4);
+    const zero = outcomes(o.journal.file).filter((r) => r.id === 0);
+    expect(zero).to.have.length(1);
+    expect(zero[0]!.kind === 'evaluation' && zero[0]!.actor).to.equal('fast');
+  });
+
+  it('records a failure after the retry budget, and aborts when no worker is left', async () => {
+    const o = options([worker('a', (t) => (t.id === 1 ? 'fail' : 'ok')), worker('b', (t) => (t.id === 1 ? 'fail' : 'ok'))], { maxEvals: 4, maxRetries: 1 });
+    const summary = await runSearchDriver(o);
+    o.journal.close();
+    expect(summary.failed).to.equal(1);
+    const failure = outcomes(o.journal.file).find((r) => r.id === 1)!;
+    expect(failure.kind).to.equal('failure');
+    expect(failure.kind === 'failure' && failure.attempts).to.equal(2);
+
+    const o2 = options([worker('x', () => 'fail')], { maxEvals: 4, maxRetries: 5 }, join(dir, 'j2.jsonl'));
+    try {
+      await runSearchDriver(o2);
+      expect.fail('expected the search to abort');
+    } catch (err) {
+      expect(err).to.be.instanceOf(SearchAbortedError);
+    } finally {
+      o2.journal.close();
+    }
+  });
+
+  it('resumes from a cut journal: in-flight candidates rerun, proposals as without the cut', async () => {
+    // One worker: the order of results, hence every proposal, is fixed.
+    const full = options([worker('w')], { maxEvals: 12 });
+    await runSearchDriver(full);
+    full.journal.close();
+    const lines = readFileSync(full.journal.file, 'utf8').trim().split('\n');
+    // Cut right after a proposal whose evaluation had not been written: it was in flight.
+    const cutAt = lines.findIndex((l, i) => i > 8 && l.includes('"proposal"'));
+    const cutFile = join(dir, 'cut.jsonl');
+    writeFileSync(cutFile, lines.slice(0, cutAt + 1).join('\n') + '\n{"kind":"evalu');
+    const read = readJournal(cutFile);
+    const resumed = options([worker('w2')], { maxEvals: 12, replay: read.records, journal: new Journal(cutFile, read.validLength) }, cutFile);
+    const summary = await runSearchDriver(resumed);
+    resumed.journal.close();
+    expect(summary.evaluated).to.equal(12);
+    const byId = (file: string): string[] =>
+      readJournal(file).records.filter((r) => r.kind === 'proposal').map((r) => `${r.id}:${r.arch.join('')}`);
+    expect(byId(cutFile)).to.deep.equal(byId(full.journal.file));
+    const ids = outcomes(cutFile).map((r) => r.id).sort((x, y) => x - y);
+    expect(ids).to.deep.equal([...Array(12).keys()]);
+  });
+});

@@ -1,0 +1,101 @@
+// test/train/datasets.test.ts: .npy and CSV loaders and the synthetic generator: types,
+// shapes, splits, normalisation, and an error naming the file for each kind of bad input.
+
+import { expect } from 'chai';
+import { join } from 'node:path';
+import { DatasetError, loadCsvDataset, loadNpyDataset, makeSyntheticDataset, readNpy } from 'graft/train';
+
+const fixtures = new URL('../../../test/fixtures/train/', import.meta.url).pathname;
+const f = (name: string): string => join(fixtures, name);
+
+async function rejection(p: Promise<unknown>): Promise<DatasetError> {
+  const err = await p.then(() => undefined, (e: unknown) => e);
+  expect(err).to.be.instanceOf(DatasetError);
+  return err as DatasetError;
+}
+
+describe('readNpy()', () => {
+  it('reads float32, int32 and uint8 arrays with their shapes', async () => {
+    for (const [file, dtype] of [['features-f32.npy', 'float32'], ['features-i32.npy', 'int32'], ['features-u8.npy', 'uint8']]) {
+      const a = await readNpy(f(file));
+      expect(a.dtype).to.equal(dtype);
+      expect(a.shape).to.deep.equal([12, 3]);
+      expect(Array.from(a.data.subarray(0, 4))).to.deep.equal([0, 1, 2, 3]);
+    }
+  });
+
+  it('refuses float64, big-endian and non-npy files, naming the file', async () => {
+    for (const file of ['features-f64.npy', 'features-big-endian.npy', 'iris-mini.csv']) {
+      const err = await rejection(readNpy(f(file)));
+      expect(err.details.file).to.equal(f(file));
+    }
+  });
+});
+
+describe('loadNpyDataset()', () => {
+  it('builds a classification dataset split 8/2/2 with standardised features', async () => {
+    const ds = await loadNpyDataset({
+      features: f('features-u8.npy'), labels: f('labels-u8.npy'), task: 'classification',
+      validationFraction: 1 / 6, testFraction: 1 / 6,
+    });
+    expect([ds.train.count, ds.validation.count, ds.test.count]).to.deep.equal([8, 2, 2]);
+    expect(ds.numClasses).to.equal(3);
+    expect(ds.outputUnits).to.equal(3);
+    expect(ds.train.y).to.be.instanceOf(Int32Array);
+    const mean = ds.train.x.filter((_, i) => i % 3 === 0).reduce((a, b) => a + b, 0) / 8;
+    expect(Math.abs(mean)).to.be.below(1e-5);
+  });
+
+  it('builds a regression dataset with float targets', async () => {
+    const ds = await loadNpyDataset({ features: f('features-f32.npy'), labels: f('targets-f32.npy'), task: 'regression', normalize: 'none' });
+    expect(ds.numClasses).to.equal(0);
+    expect(ds.outputUnits).to.equal(1);
+    expect(ds.train.y).to.be.instanceOf(Float32Array);
+  });
+
+  it('refuses labels out of range, labels of another length, and a missing file', async () => {
+    const out = await rejection(loadNpyDataset({ features: f('features-f32.npy'), labels: f('labels-out-of-range.npy'), task: 'classification', numClasses: 3 }));
+    expect(out.details.file).to.equal(f('labels-out-of-range.npy'));
+    const short = await rejection(loadNpyDataset({ features: f('features-f32.npy'), labels: f('labels-short.npy'), task: 'classification' }));
+    expect(short.details.file).to.equal(f('labels-short.npy'));
+    const missing = await rejection(loadNpyDataset({ features: f('nope.npy'), labels: f('labels-i32.npy'), task: 'classification' }));
+    expect(missing.details.file).to.equal(f('nope.npy'));
+  });
+});
+
+describe('loadCsvDataset()', () => {
+  it('reads a header, numbers class names in sorted order and picks the label column by name', async () => {
+    const ds = await loadCsvDataset({ path: f('iris-mini.csv'), task: 'classification', label: 'species', validationFraction: 0, testFraction: 0 });
+    expect(ds.featureShape).to.deep.equal([4]);
+    expect(ds.numClasses).to.equal(3);
+    expect(ds.train.count).to.equal(10);
+    expect(new Set(ds.train.y)).to.deep.equal(new Set([0, 1, 2]));
+  });
+
+  it('reads a headerless regression file with the last column as target', async () => {
+    const ds = await loadCsvDataset({ path: f('regression.csv'), task: 'regression', validationFraction: 0.25, testFraction: 0, normalize: 'none' });
+    expect(ds.featureShape).to.deep.equal([2]);
+    expect(ds.train.count + ds.validation.count).to.equal(8);
+    const targets = [...ds.train.y, ...ds.validation.y].sort((a, b) => a - b);
+    expect(targets[0]).to.be.closeTo(0.9, 1e-6);
+  });
+
+  it('refuses a non-number and a short line, naming the file and line', async () => {
+    const bad = await rejection(loadCsvDataset({ path: f('bad-number.csv'), task: 'classification' }));
+    expect(bad.details).to.include({ file: f('bad-number.csv'), line: 3 });
+    const ragged = await rejection(loadCsvDataset({ path: f('ragged.csv'), task: 'classification' }));
+    expect(ragged.details).to.include({ file: f('ragged.csv'), line: 3 });
+  });
+});
+
+describe('makeSyntheticDataset()', () => {
+  it('repeats from its seed and honours shapes', () => {
+    const a = makeSyntheticDataset({ samples: 100, featureShape: [4, 2], outputs: 3, seed: 5 });
+    const b = makeSyntheticDataset({ samples: 100, featureShape: [4, 2], outputs: 3, seed: 5 });
+    expect(a.train.x).to.deep.equal(b.train.x);
+    expect(a.train.count + a.validation.count + a.test.count).to.equal(100);
+    expect(a.train.x.length).to.equal(a.train.count * 8);
+    const r = makeSyntheticDataset({ task: 'regression', samples: 50, outputs: 2 });
+    expect(r.train.y.length).to.equal(r.train.count * 2);
+  });
+});

@@ -1,0 +1,34 @@
+// test/transport/one-sided.test.ts: expose/get on the loopback: reads at offsets and at the
+// region's edge, and the errors for reads past the end or of released regions.
+
+import { expect } from 'chai';
+import { createLoopbackCluster, RegionBoundsError, UnknownRegionError } from 'graft/transport';
+
+describe('Transport#get() (loopback)', () => {
+  const [owner, reader] = createLoopbackCluster(2);
+  const data = new Uint8Array(10_000).map((_, i) => (i * 7) & 255);
+  const region = owner!.expose(data);
+
+  it('reads the right bytes at offsets, at the edge and with length 0', async () => {
+    for (const [offset, length] of [[0, 10_000], [1, 4095], [9_999, 1], [10_000, 0], [4096, 4096]] as const) {
+      const bytes = await reader!.get(region.ref, offset, length);
+      expect(bytes).to.deep.equal(data.subarray(offset, offset + length));
+    }
+  });
+
+  it("reads this rank's own regions too", async () => {
+    expect(await owner!.get(region.ref, 5, 3)).to.deep.equal(data.subarray(5, 8));
+  });
+
+  it("rejects a read past the region's end with RegionBoundsError", async () => {
+    const err = await reader!.get(region.ref, 9_999, 2).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(RegionBoundsError).with.property('code', 'ERR_REGION_BOUNDS');
+  });
+
+  it('rejects a read of a released region with UnknownRegionError', async () => {
+    const other = owner!.expose(new Uint8Array(8));
+    other.release();
+    const err = await reader!.get(other.ref, 0, 8).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(UnknownRegionError).with.property('code', 'ERR_UNKNOWN_REGION');
+  });
+});
