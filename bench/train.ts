@@ -16,6 +16,7 @@ const quick = args.quick;
 
 const kBatch = 64;
 const kValidation = 64;
+const kWarmup = 8;
 
 const models: Record<'mlp' | 'cnn', Architecture> = {
   mlp: {
@@ -47,9 +48,9 @@ const models: Record<'mlp' | 'cnn', Architecture> = {
 // Training samples per measurement. The cpu backend trains convolutions two orders of
 // magnitude slower than the others, so it gets fewer samples to keep the run short.
 function samplesFor(model: 'mlp' | 'cnn', backend: BackendName): number {
-  if (model === 'mlp') return quick ? 4096 : 16384;
-  if (backend === 'cpu') return quick ? 256 : 1024;
-  return quick ? 2048 : 8192;
+  if (model === 'mlp') return quick ? 2048 : 16384;
+  if (backend === 'cpu') return quick ? 128 : 1024;
+  return quick ? 1024 : 8192;
 }
 
 /** The first `count` training samples of `data`, with its validation split. */
@@ -61,8 +62,8 @@ function subset(data: Dataset, count: number): Dataset {
 async function measure(model: 'mlp' | 'cnn', backend: BackendName, mnist: Dataset): Promise<number> {
   await selectBackend(backend);
   const net = buildModel(models[model], { seed: 1 });
-  // Warm-up: the first batches compile kernels and size buffers.
-  await trainModel(net, subset(mnist, 2 * kBatch), { batchSize: kBatch });
+  // Warm-up on a few samples: the first calls compile wasm kernels and size buffers.
+  await trainModel(net, subset(mnist, kWarmup), { batchSize: kBatch });
   const samples = samplesFor(model, backend);
   const result = await trainModel(net, subset(mnist, samples), { batchSize: kBatch });
   // trainModel validates after the epoch; take that time out, measured the same way.

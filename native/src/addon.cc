@@ -5,6 +5,7 @@
 #include <napi.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 
 #include "engine.h"
@@ -42,8 +43,17 @@ State& StateOf(Napi::Env env) { return *env.GetInstanceData<State>(); }
 Napi::Value AdoptBytes(Napi::Env env, Buffer& bytes) {
   size_t size = bytes.size();
   if (size == 0) return Napi::ArrayBuffer::New(env, 0);
-  // The MPI thread's allocation becomes JS's: freed when the ArrayBuffer is collected.
-  return Napi::ArrayBuffer::New(env, bytes.release(), size, [](Napi::Env, void* data) { std::free(data); });
+  // The MPI thread's block becomes JS's, and goes back to the pool when the ArrayBuffer is
+  // collected. Telling V8 its size makes it collect garbage blocks soon, so the pool refills.
+  Napi::MemoryManagement::AdjustExternalMemory(env, static_cast<int64_t>(size));
+  return Napi::ArrayBuffer::New(
+      env, bytes.release(), size,
+      [](Napi::Env env, void* data, size_t* size) {
+        Napi::MemoryManagement::AdjustExternalMemory(env, -static_cast<int64_t>(*size));
+        BufferPool::Instance().Give(static_cast<uint8_t*>(data));
+        delete size;
+      },
+      new size_t(size));
 }
 
 Napi::Value MakeError(Napi::Env env, const std::string& message, int mpiClass) {
@@ -132,18 +142,31 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   return out;
 }
 
-Napi::Value Post(const Napi::CallbackInfo& info, Command command) {
+Napi::Value Post(const Napi::CallbackInfo& info, Command&& command) {
   REQUIRE_ENGINE(info.Env());
-  gEngine->Post(command);
+  gEngine->Post(std::move(command));
   return info.Env().Undefined();
 }
+
+// Small payloads are copied: a memcpy of a few KiB costs less than waking JS again to say the
+// buffer is free. Larger ones are sent from the caller's memory, zero-copy.
+constexpr size_t kCopySendLimit = 16 * 1024;
 
 Napi::Value Send(const Napi::CallbackInfo& info) {
   ARG_NUMBER(0, id);
   ARG_NUMBER(1, dest);
   ARG_NUMBER(2, tag);
   ARG_BYTES(3, bytes);
-  return Post(info, Command{Command::Kind::kSend, id, static_cast<int>(dest), static_cast<int>(tag), bytes.Data(), bytes.ByteLength()});
+  Command command{Command::Kind::kSend, id, static_cast<int>(dest), static_cast<int>(tag), bytes.Data(), bytes.ByteLength()};
+  bool copied = bytes.ByteLength() > 0 && bytes.ByteLength() <= kCopySendLimit;
+  if (copied) {
+    command.copy = Buffer(bytes.ByteLength());
+    std::memcpy(command.copy.data(), bytes.Data(), bytes.ByteLength());
+  }
+  Napi::Value posted = Post(info, std::move(command));
+  if (info.Env().IsExceptionPending()) return posted;
+  // true: the buffer is free already, and no completion will be reported.
+  return Napi::Boolean::New(info.Env(), copied || bytes.ByteLength() == 0);
 }
 
 Napi::Value Barrier(const Napi::CallbackInfo& info) {
@@ -166,7 +189,7 @@ Napi::Value Broadcast(const Napi::CallbackInfo& info) {
     command.data = bytes.Data();
     command.size = bytes.ByteLength();
   }
-  return Post(info, command);
+  return Post(info, std::move(command));
 }
 
 Napi::Value Expose(const Napi::CallbackInfo& info) {
@@ -174,14 +197,14 @@ Napi::Value Expose(const Napi::CallbackInfo& info) {
   ARG_BYTES(1, bytes);
   Command command{Command::Kind::kExpose, 0, 0, 0, bytes.Data(), bytes.ByteLength()};
   command.region = static_cast<uint64_t>(region);
-  return Post(info, command);
+  return Post(info, std::move(command));
 }
 
 Napi::Value Release(const Napi::CallbackInfo& info) {
   ARG_NUMBER(0, region);
   Command command{Command::Kind::kRelease};
   command.region = static_cast<uint64_t>(region);
-  return Post(info, command);
+  return Post(info, std::move(command));
 }
 
 Napi::Value Get(const Napi::CallbackInfo& info) {
@@ -191,9 +214,13 @@ Napi::Value Get(const Napi::CallbackInfo& info) {
   ARG_NUMBER(3, offset);
   ARG_NUMBER(4, length);
   Command command{Command::Kind::kGet, id, static_cast<int>(rank), 0, nullptr, static_cast<size_t>(length)};
+  if (!info[5].IsUndefined()) {
+    ARG_BYTES(5, into);
+    command.data = into.Data();  // JS checked it holds `length` bytes and keeps it alive
+  }
   command.region = static_cast<uint64_t>(region);
   command.offset = static_cast<uint64_t>(offset);
-  return Post(info, command);
+  return Post(info, std::move(command));
 }
 
 Napi::Value KeepAlive(const Napi::CallbackInfo& info) {

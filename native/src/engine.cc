@@ -50,28 +50,20 @@ std::string ErrorText(int code) {
   return std::string(text, length);
 }
 
-// A datatype covering a header and a data block at absolute addresses (used with MPI_BOTTOM),
-// so a read's reply travels as one message straight from and into the final memory.
-MPI_Datatype HeaderAndData(void* header, size_t headerSize, const void* data, size_t size) {
-  MPI_Aint displacements[2];
-  int lengths[2] = {static_cast<int>(headerSize), static_cast<int>(size)};
-  MPI_Get_address(header, &displacements[0]);
-  MPI_Get_address(data, &displacements[1]);
-  MPI_Datatype type;
-  MPI_Type_create_hindexed(size > 0 ? 2 : 1, lengths, displacements, MPI_BYTE, &type);
-  MPI_Type_commit(&type);
-  return type;
-}
-
 }  // namespace
 
 struct Op {
-  enum class Kind { kSend, kMessage, kBarrier, kGatherCounts, kGatherData, kBcastSize, kBcastData, kRead, kReadRequest, kServe, kDrain };
+  enum class Kind {
+    kSend, kMessage, kBarrier, kGatherCounts, kGatherData, kBcastSize, kBcastData,
+    kReadHeader, kReadData, kReadRequest,  // this rank reads a peer's region
+    kReply, kReplyData,                    // this rank answers a peer's read
+    kDrain,
+  };
   Kind kind;
   double id = 0;
   bool finished = false;
   bool received = false;  // kMessage: bytes are in `buffer`
-  bool silent = false;    // failed already at close; its completion reports nothing
+  bool silent = false;    // nobody waits for its completion (failed at close, or a copied send)
   int source = 0;
   int tag = 0;
   int root = 0;
@@ -84,8 +76,22 @@ struct Op {
   std::vector<int> counts, displacements;
   ReadRequest request{};
   ReadHeader header{};
-  MPI_Datatype type = MPI_DATATYPE_NULL;
+  MPI_Request second = MPI_REQUEST_NULL;  // kReadHeader: the data receive, posted with it
 };
+
+namespace {
+
+/** Operations that move bytes: while one is in flight the thread polls without sleeping. */
+bool IsTransfer(Op::Kind kind) {
+  switch (kind) {
+    case Op::Kind::kBarrier: case Op::Kind::kGatherCounts: case Op::Kind::kBcastSize: case Op::Kind::kDrain:
+      return false;
+    default:
+      return true;
+  }
+}
+
+}  // namespace
 
 Engine::Engine(std::function<void()> notify, std::function<void()> onFinished)
     : notify_(std::move(notify)), onFinished_(std::move(onFinished)) {}
@@ -169,11 +175,15 @@ void Engine::Run() {
     FlushInbox();
     if (closing_) StepClosing();
     auto now = std::chrono::steady_clock::now();
-    if (active) {
+    // A transfer in flight needs MPI's progress engine turning on both sides, and the next
+    // message of a conversation is likely microseconds away: poll without sleeping, but yield
+    // the core between polls. Ranks often outnumber cores, and this rank's own JS thread must
+    // run to use what arrived; a yield costs little when nobody else wants the core.
+    if (active || transferring_) {
       lastActive = now;
       sleep = kMinSleep;
+      std::this_thread::yield();
     } else if (now - lastActive < kHotWindow) {
-      // Let the JS thread of this rank (and other ranks on a shared core) run between polls.
       std::this_thread::yield();
     } else {
       Idle(sleep);
@@ -188,10 +198,10 @@ void Engine::Idle(std::chrono::microseconds sleep) {
   wake_.wait_for(lock, sleep, [this] { return !commands_.empty(); });
 }
 
-void Engine::Post(Command command) {
+void Engine::Post(Command&& command) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    commands_.push_back(command);
+    commands_.push_back(std::move(command));
     hasCommands_.store(true);
   }
   wake_.notify_one();
@@ -222,6 +232,12 @@ void Engine::Execute(Command& c) {
   switch (c.kind) {
     case Command::Kind::kSend:
       op->kind = Op::Kind::kSend;
+      // A copied or empty payload was free the moment it was posted: JS does not wait for it.
+      op->silent = c.copy.data() != nullptr || c.size == 0;
+      if (c.copy.data() != nullptr) {
+        op->buffer = std::move(c.copy);
+        c.data = op->buffer.data();
+      }
       rc = MPI_Isend(c.data, static_cast<int>(c.size), MPI_BYTE, c.peer, c.tag, user_, &request);
       break;
     case Command::Kind::kBarrier:
@@ -262,24 +278,32 @@ void Engine::Execute(Command& c) {
       return;
     }
     case Command::Kind::kGet: {
-      op->kind = Op::Kind::kRead;
-      op->buffer = Buffer(c.size);
-      if (!op->buffer.ok()) return Fail(c.id, FailReason::kMpi, MPI_ERR_NO_MEM);
-      op->size = c.size;
+      op->kind = Op::Kind::kReadHeader;
+      uint8_t* into = const_cast<uint8_t*>(c.data);  // the caller's destination, if it gave one
+      if (into == nullptr) {
+        op->buffer = Buffer(c.size);
+        if (!op->buffer.ok()) return Fail(c.id, FailReason::kMpi, MPI_ERR_NO_MEM);
+        into = op->buffer.data();
+      }
       int replyTag = nextReplyTag_;
       nextReplyTag_ = nextReplyTag_ >= maxReplyTag_ ? 1 : nextReplyTag_ + 1;
-      op->type = HeaderAndData(&op->header, sizeof(ReadHeader), op->buffer.data(), c.size);
-      // The reply's receive is posted before the request leaves, so it can never arrive unmatched.
-      rc = MPI_Irecv(MPI_BOTTOM, 1, op->type, c.peer, replyTag, ctl_, &request);
+      // The reply is a header, then the bytes (empty after a refusal), on one tag: MPI keeps
+      // their order, so each lands in its own receive, and the bytes travel contiguous, which
+      // lets MPI copy them once, straight from the owner's memory. Both receives are posted
+      // before the request leaves, so the reply can never arrive unmatched.
+      rc = MPI_Irecv(&op->header, sizeof(ReadHeader), MPI_BYTE, c.peer, replyTag, ctl_, &request);
       if (rc != MPI_SUCCESS) break;
+      rc = MPI_Irecv(into, static_cast<int>(c.size), MPI_BYTE, c.peer, replyTag, ctl_, &op->second);
       auto ask = std::make_unique<Op>();
       ask->kind = Op::Kind::kReadRequest;
       ask->request = ReadRequest{c.region, c.offset, c.size, replyTag};
       MPI_Request askRequest = MPI_REQUEST_NULL;
-      rc = MPI_Isend(&ask->request, sizeof(ReadRequest), MPI_BYTE, c.peer, kReadRequestTag, ctl_, &askRequest);
+      if (rc == MPI_SUCCESS) {
+        rc = MPI_Isend(&ask->request, sizeof(ReadRequest), MPI_BYTE, c.peer, kReadRequestTag, ctl_, &askRequest);
+      }
       if (rc != MPI_SUCCESS) {
-        MPI_Cancel(&request);
-        MPI_Request_free(&request);
+        CancelReceive(request);
+        CancelReceive(op->second);
         break;
       }
       AddOp(std::move(ask), askRequest);
@@ -303,14 +327,18 @@ void Engine::Execute(Command& c) {
       }
       return;
   }
-  if (rc != MPI_SUCCESS) {
-    if (op->type != MPI_DATATYPE_NULL) MPI_Type_free(&op->type);
-    return Fail(c.id, FailReason::kMpi, rc);
-  }
+  if (rc != MPI_SUCCESS) return Fail(c.id, FailReason::kMpi, rc);
   AddOp(std::move(op), request);
 }
 
+void Engine::CancelReceive(MPI_Request& request) {
+  if (request == MPI_REQUEST_NULL) return;
+  MPI_Cancel(&request);
+  MPI_Wait(&request, MPI_STATUS_IGNORE);
+}
+
 bool Engine::Progress() {
+  transferring_ = false;
   if (ops_.empty()) return false;
   int count = static_cast<int>(requests_.size());
   indices_.resize(count);
@@ -326,8 +354,10 @@ bool Engine::Progress() {
   }
   // Drop finished ops (including messages FlushInbox delivered), keeping the order of the rest.
   size_t keep = 0;
+  transferring_ = false;
   for (size_t i = 0; i < ops_.size(); i++) {
     if (ops_[i]->finished) continue;
+    transferring_ |= (!ops_[i]->silent || ops_[i]->kind == Op::Kind::kSend) && IsTransfer(ops_[i]->kind);
     if (keep != i) {
       ops_[keep] = std::move(ops_[i]);
       requests_[keep] = requests_[i];
@@ -341,9 +371,9 @@ bool Engine::Progress() {
 
 MPI_Request Engine::Complete(Op& op, int error) {
   MPI_Request next = MPI_REQUEST_NULL;
-  if (op.type != MPI_DATATYPE_NULL) MPI_Type_free(&op.type);
   if (error != MPI_SUCCESS) {
-    if (op.kind == Op::Kind::kServe) ReleaseReader(op.region);
+    if (op.kind == Op::Kind::kReplyData) ReleaseReader(op.region);
+    if (op.kind == Op::Kind::kReadHeader) CancelReceive(op.second);
     if (op.kind == Op::Kind::kMessage) {
       // A failed receive cannot be tied to a caller: drop it without stalling the inbox.
       op.received = true;
@@ -351,7 +381,8 @@ MPI_Request Engine::Complete(Op& op, int error) {
       return next;
     }
     op.finished = true;
-    if (!op.silent && op.kind != Op::Kind::kReadRequest && op.kind != Op::Kind::kServe) Fail(op.id, FailReason::kMpi, error);
+    bool reported = op.kind != Op::Kind::kReadRequest && op.kind != Op::Kind::kReply && op.kind != Op::Kind::kReplyData;
+    if (!op.silent && reported) Fail(op.id, FailReason::kMpi, error);
     return next;
   }
   int rc = MPI_SUCCESS;
@@ -365,17 +396,21 @@ MPI_Request Engine::Complete(Op& op, int error) {
       if (!op.silent) Emit(Event{EventKind::kDone, op.id});
       return next;
     case Op::Kind::kReadRequest:
+    case Op::Kind::kReply:
       op.finished = true;
       return next;
-    case Op::Kind::kServe:
+    case Op::Kind::kReplyData:
       op.finished = true;
       ReleaseReader(op.region);
       return next;
+    case Op::Kind::kReadHeader:
+      op.kind = Op::Kind::kReadData;
+      return std::exchange(op.second, MPI_REQUEST_NULL);
     case Op::Kind::kDrain:
       op.finished = true;
       drained_ = true;
       return next;
-    case Op::Kind::kRead:
+    case Op::Kind::kReadData:
       op.finished = true;
       if (op.header.status != static_cast<int64_t>(FailReason::kMpi)) {
         Fail(op.id, static_cast<FailReason>(op.header.status), MPI_SUCCESS);
@@ -525,31 +560,36 @@ bool Engine::ServeReads() {
     MPI_Status status;
     if (MPI_Improbe(MPI_ANY_SOURCE, kReadRequestTag, ctl_, &flag, &message, &status) != MPI_SUCCESS || !flag) break;
     any = true;
-    auto op = std::make_unique<Op>();
-    op->kind = Op::Kind::kServe;
-    MPI_Mrecv(&op->request, sizeof(ReadRequest), MPI_BYTE, &message, MPI_STATUS_IGNORE);
-    const ReadRequest& ask = op->request;
-    auto it = regions_.find(ask.region);
-    MPI_Request request = MPI_REQUEST_NULL;
+    auto header = std::make_unique<Op>();
+    header->kind = Op::Kind::kReply;
+    MPI_Mrecv(&header->request, sizeof(ReadRequest), MPI_BYTE, &message, MPI_STATUS_IGNORE);
+    const ReadRequest ask = header->request;
     int dest = status.MPI_SOURCE;
     int tag = static_cast<int>(ask.replyTag);
+    auto data = std::make_unique<Op>();
+    data->kind = Op::Kind::kReply;
+    const uint8_t* from = nullptr;
+    size_t length = 0;
+    auto it = regions_.find(ask.region);
     if (it == regions_.end() || it->second.released) {
-      op->header.status = static_cast<int64_t>(FailReason::kUnknownRegion);
+      header->header.status = static_cast<int64_t>(FailReason::kUnknownRegion);
     } else if (ask.offset > it->second.size || ask.length > it->second.size - ask.offset) {
-      op->header.status = static_cast<int64_t>(FailReason::kOutOfBounds);
+      header->header.status = static_cast<int64_t>(FailReason::kOutOfBounds);
     } else {
       // Straight from the exposed memory: no copy, no work on this rank's JS thread.
-      op->header.status = static_cast<int64_t>(FailReason::kMpi);
-      op->header.length = static_cast<int64_t>(ask.length);
-      op->region = ask.region;
+      header->header.status = static_cast<int64_t>(FailReason::kMpi);
+      header->header.length = static_cast<int64_t>(ask.length);
+      from = it->second.data + ask.offset;
+      length = ask.length;
+      data->kind = Op::Kind::kReplyData;
+      data->region = ask.region;
       it->second.readers++;
-      op->type = HeaderAndData(&op->header, sizeof(ReadHeader), it->second.data + ask.offset, ask.length);
-      MPI_Isend(MPI_BOTTOM, 1, op->type, dest, tag, ctl_, &request);
-      AddOp(std::move(op), request);
-      continue;
     }
-    MPI_Isend(&op->header, sizeof(ReadHeader), MPI_BYTE, dest, tag, ctl_, &request);
-    AddOp(std::move(op), request);
+    MPI_Request headerRequest = MPI_REQUEST_NULL, dataRequest = MPI_REQUEST_NULL;
+    MPI_Isend(&header->header, sizeof(ReadHeader), MPI_BYTE, dest, tag, ctl_, &headerRequest);
+    MPI_Isend(from, static_cast<int>(length), MPI_BYTE, dest, tag, ctl_, &dataRequest);
+    AddOp(std::move(header), headerRequest);
+    AddOp(std::move(data), dataRequest);
   }
   return any;
 }
@@ -560,8 +600,13 @@ bool Engine::ServeReads() {
 void Engine::StepClosing() {
   if (!drainPosted_) {
     for (auto& op : ops_) {
-      if (op->finished || op->silent) continue;
-      if (op->kind == Op::Kind::kSend || op->kind == Op::Kind::kRead || op->kind == Op::Kind::kReadRequest) return;
+      if (op->finished || (op->silent && op->kind != Op::Kind::kSend)) continue;
+      switch (op->kind) {
+        case Op::Kind::kSend: case Op::Kind::kReadHeader: case Op::Kind::kReadData: case Op::Kind::kReadRequest:
+          return;
+        default:
+          break;
+      }
     }
     drainPosted_ = true;
     auto op = std::make_unique<Op>();
@@ -574,7 +619,8 @@ void Engine::StepClosing() {
   if (!drained_) return;
   for (auto& op : ops_) {
     if (op->finished || op->silent) continue;
-    if (op->kind == Op::Kind::kServe || (op->kind == Op::Kind::kMessage && !op->received)) return;
+    bool replying = op->kind == Op::Kind::kReply || op->kind == Op::Kind::kReplyData;
+    if (replying || (op->kind == Op::Kind::kMessage && !op->received)) return;
   }
   // Whatever is left is a collective some rank never joined: abandon it with MPI.
   for (auto& request : requests_) {

@@ -34,6 +34,7 @@ struct Command {
   size_t size = 0;
   uint64_t region = 0;
   uint64_t offset = 0;
+  Buffer copy;  // kSend of a small payload: the engine's own copy, so JS need not wait
 };
 
 struct Event {
@@ -63,7 +64,7 @@ class Engine {
 
   /** Starts the thread, which initialises MPI; blocks until it has. */
   InitResult Start();
-  void Post(Command command);
+  void Post(Command&& command);
   std::deque<Event> TakeEvents();
   /** Puts events JS could not take (its callback threw) back at the front, in order. */
   void Requeue(std::deque<Event> rest);
@@ -86,6 +87,7 @@ class Engine {
   /** Finishes one step of `op`; returns the request of its next step, if it has one. */
   MPI_Request Complete(Op& op, int error);
   void ReleaseReader(uint64_t region);
+  void CancelReceive(MPI_Request& request);
   void StepClosing();
   void AddOp(std::unique_ptr<Op> op, MPI_Request request);
   void Emit(Event event);
@@ -124,6 +126,7 @@ class Engine {
   std::unordered_map<uint64_t, Region> regions_;
   int nextReplyTag_ = 1;
   int maxReplyTag_ = 32767;
+  bool transferring_ = false;  // some op that moves bytes is in flight
   bool closing_ = false;
   bool drainPosted_ = false;
   bool drained_ = false;

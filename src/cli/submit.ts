@@ -2,7 +2,7 @@
 // output directory, then prints it (--dry-run) or submits it to the scheduler and reports the
 // job id. Every value is checked before anything is written.
 
-import { appendFileSync, chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -16,6 +16,8 @@ import {
 import type { JobSpec, JobScript } from '../cluster/index.js';
 import { didYouMean } from '../config/did-you-mean.js';
 import { resolveSearchConfig } from '../config/search-config.js';
+// The run directory's layout only: nas/index.js would load tfjs, which submit never needs.
+import { kJournalFile } from '../nas/run-files.js';
 import type { Command } from './command.js';
 
 const kOptions = {
@@ -66,7 +68,12 @@ export const submitCommand: Command = {
     const { spec, dryRun } = parseSubmitArgv(argv);
     // The search reads its flags only once the job starts, maybe hours later in the queue:
     // read them now with the search's own parser so a typo fails here instead.
-    resolveSearchConfig(spec.searchArgs);
+    const { resume } = resolveSearchConfig(spec.searchArgs);
+    if (resume === null && existsSync(join(spec.outDir, kJournalFile))) {
+      throw new InvalidJobOptionError(`${spec.outDir} already holds a search: continue it with -- --resume ${spec.outDir}, or choose another --out`, {
+        details: { option: 'out', value: spec.outDir },
+      });
+    }
     // Rendering loads the template and fills every placeholder: a failure here still leaves
     // the output directory untouched.
     const script = renderJobScript(spec, thisInstallation());
@@ -77,6 +84,7 @@ export const submitCommand: Command = {
       return 0;
     }
     const job = await submitJobScript(spec.scheduler, script.path, { cwd: spec.workDir });
+    process.stdout.write(`submitted ${spec.scheduler} job ${job.jobId}: ${script.path}\n`);
     appendFileSync(
       join(spec.outDir, 'graft-jobs.jsonl'),
       JSON.stringify({
@@ -90,7 +98,6 @@ export const submitCommand: Command = {
         time: spec.time,
       }) + '\n',
     );
-    process.stdout.write(`submitted ${spec.scheduler} job ${job.jobId}: ${script.path}\n`);
     return 0;
   },
 };

@@ -21,14 +21,16 @@ export const topkCommand: Command = {
       ...options,
       onRecord: (r) => process.stderr.write(`graft topk: candidate ${r.id} from ${r.start}: ${r.epochs} epochs, ${r.seconds.toFixed(1)} s, test ${r.testScore.toFixed(4)}\n`),
     });
+    if (!result) return 0;
     const rows = ['  id   search   ckpt epochs  ckpt s  ckpt test   scratch epochs  scratch s  scratch test'];
     for (const p of result.pairs) {
       rows.push(
         `  ${String(p.id).padEnd(4)} ${p.searchScore.toFixed(4)}   ${String(p.checkpoint.epochs).padStart(11)}  ${p.checkpoint.seconds.toFixed(1).padStart(6)}  ${p.checkpoint.testScore.toFixed(4).padStart(9)}   ${String(p.scratch.epochs).padStart(14)}  ${p.scratch.seconds.toFixed(1).padStart(9)}  ${p.scratch.testScore.toFixed(4).padStart(12)}`,
       );
     }
+    if (result.failed.length > 0) rows.push(`failed on every try: candidates ${result.failed.join(', ')}`);
     rows.push(`ratio scratch/checkpoint: epochs ${result.epochRatio.toFixed(2)}x, time ${result.timeRatio.toFixed(2)}x (over ${result.pairs.length} models)`);
     process.stdout.write(rows.join('\n') + '\n');
-    return 0;
+    return result.failed.length === 0 ? 0 : 1;
   },
 };

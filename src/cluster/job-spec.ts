@@ -100,7 +100,7 @@ export function resolveJobSpec(options: JobOptions): JobSpec {
   const cpusPerRank = parseCount('cpusPerRank', options.cpusPerRank ?? kDefaults.cpusPerRank);
   checkLayout(scheduler, gpusPerNode, ranksPerNode);
   const walltimeSeconds = parseWalltime(options.time);
-  const workDir = parsePath('workDir', options.workDir ?? process.cwd());
+  const workDir = parsePath('the working directory', options.workDir ?? process.cwd());
   const searchArgs = [...(options.searchArgs ?? [])];
   for (const flag of kOwnedSearchFlags) {
     if (flagValue(searchArgs, flag) !== undefined) {
@@ -183,12 +183,12 @@ function parseName(option: string, value: string | undefined, pattern: RegExp): 
   );
 }
 
-function parsePath(option: string, value: string): string {
+function parsePath(label: string, value: string): string {
   const absolute = resolve(value);
   if (value.length > 0 && kPathPattern.test(absolute)) return absolute;
   throw new InvalidJobOptionError(
-    `--${kebab(option)} '${value}' must be a path of letters, digits and _ . / + @ : , = - (it appears in scheduler directives)`,
-    { details: { option, value } },
+    `${label} '${value}' must be a path of letters, digits and _ . / + @ : , = - (it appears in scheduler directives)`,
+    { details: { option: label === '--out' ? 'out' : 'workDir', value } },
   );
 }
 
@@ -209,7 +209,7 @@ function resolveOutDir(own: string | undefined, searchArgs: readonly string[], w
       details: { option: 'out' },
     });
   }
-  const outDir = parsePath('out', resolve(workDir, chosen.value));
+  const outDir = parsePath('--out', resolve(workDir, chosen.value));
   for (const other of given.slice(1)) {
     if (resolve(workDir, other.value) !== outDir) {
       throw new InvalidJobOptionError(`${chosen.flag} '${chosen.value}' and ${other.flag} '${other.value}' differ: they must name one run directory`, {

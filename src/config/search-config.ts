@@ -23,7 +23,7 @@ export const kSearchDefaults: SearchOptions = {
   learningRate: 0.001,
   trainSize: 2000,
   valSize: 500,
-  actorsPerRank: 1,
+  actorsPerRank: 0,
   transfer: 'prefix',
   transferMode: 'finetune',
   seed: 1,
@@ -49,7 +49,7 @@ export const kSearchOptionSpecs: readonly OptionSpec[] = [
   { key: 'learningRate', type: { kind: 'number', min: 0 }, placeholder: 'LR', help: 'Adam learning rate' },
   { key: 'trainSize', type: { kind: 'int', min: 1 }, placeholder: 'N', help: 'training samples per candidate' },
   { key: 'valSize', type: { kind: 'int', min: 1 }, placeholder: 'N', help: 'validation samples per candidate' },
-  { key: 'actorsPerRank', type: { kind: 'int', min: 1 }, placeholder: 'N', help: 'training actors on each rank' },
+  { key: 'actorsPerRank', type: { kind: 'int', min: 0 }, placeholder: 'N', help: 'training actors on each rank (0: one per GPU, 1 without GPUs)' },
   { key: 'transfer', type: { kind: 'enum', values: ['none', 'prefix'] }, placeholder: 'POLICY', help: 'weight transfer: none, or prefix (longest common layer-id prefix)' },
   { key: 'transferMode', type: { kind: 'enum', values: ['finetune', 'freeze'] }, placeholder: 'MODE', help: 'transferred layers keep training (finetune) or not (freeze)' },
   { key: 'seed', type: { kind: 'int', min: 0 }, placeholder: 'N', help: 'seed of the search and of every initialisation' },
@@ -57,7 +57,7 @@ export const kSearchOptionSpecs: readonly OptionSpec[] = [
   { key: 'walltime', type: { kind: 'duration' }, placeholder: 'TIME', help: 'stop proposing in time to finish before this (90m, 2h, HH:MM:SS)' },
   { key: 'backend', type: { kind: 'enum', values: ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] }, placeholder: 'NAME', help: 'force a tfjs backend (default: the best that loads)' },
   { key: 'maxRetries', type: { kind: 'int', min: 0 }, placeholder: 'N', help: "times a dead or slow actor's candidate is retried elsewhere" },
-  { key: 'evalTimeout', type: { kind: 'duration' }, placeholder: 'TIME', help: 'give up on an evaluation after this long and retry it elsewhere' },
+  { key: 'evalTimeout', type: { kind: 'duration' }, placeholder: 'TIME', help: 'give up on an evaluation after this long and retry it elsewhere (default: 10x the longest so far, at least 1m)' },
   { key: 'progress', type: { kind: 'boolean' }, help: 'live progress line on a terminal (--no-progress to turn off)' },
 ];
 
@@ -96,6 +96,9 @@ export function resolveSearchConfig(argv: readonly string[]): ResolvedSearchConf
   let base: OptionValues = { ...kSearchDefaults } as unknown as OptionValues;
   if (typeof resume === 'string') {
     if (config !== undefined) throw new InvalidArgumentError('--resume uses the run\'s own config.json; drop --config');
+    if (!existsSync(join(resume, 'config.json'))) {
+      throw new InvalidArgumentError(`--resume ${resume}: not a search run directory (it has no config.json)`, { details: { option: 'resume' } });
+    }
     const stored = readJsonFile(join(resume, 'config.json'), `the run directory ${resume}`);
     base = { ...base, ...parseConfigObject(dropNulls(stored), kSearchOptionSpecs, join(resume, 'config.json')) };
     for (const [k, v] of Object.entries(flags)) {

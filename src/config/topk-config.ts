@@ -12,12 +12,13 @@ export const kTopKSpecs: readonly OptionSpec[] = [
   { key: 'trainSize', type: { kind: 'int', min: 1 }, placeholder: 'N', help: "training samples (default: the search's)" },
   { key: 'valSize', type: { kind: 'int', min: 1 }, placeholder: 'N', help: "validation samples (default: the search's)" },
   { key: 'testSize', type: { kind: 'int', min: 1 }, placeholder: 'N', help: 'test samples for the final score (default: as validation)' },
+  { key: 'actorsPerRank', type: { kind: 'int', min: 0 }, placeholder: 'N', help: 'training actors on each rank (0: one per GPU, 1 without GPUs)' },
   { key: 'backend', type: { kind: 'enum', values: ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] }, placeholder: 'NAME', help: "force a tfjs backend (default: the search's)" },
 ];
 
 export function topkHelp(): string {
   return [
-    'Usage: graft topk DIR [options]',
+    'Usage: graft topk DIR [options]            (also under mpirun -n N, same flags)',
     '',
     'Trains the best K candidates of the search in DIR fully, from their NAS checkpoints and',
     'from scratch with the same seed, with early stopping; appends one top-K record per',
@@ -43,6 +44,7 @@ export function resolveTopKConfig(argv: readonly string[]): TopKOptions {
     ...(values.trainSize !== undefined ? { trainSize: values.trainSize as number } : {}),
     ...(values.valSize !== undefined ? { valSize: values.valSize as number } : {}),
     ...(values.testSize !== undefined ? { testSize: values.testSize as number } : {}),
+    ...(values.actorsPerRank !== undefined ? { actorsPerRank: values.actorsPerRank as number } : {}),
     ...(values.backend !== undefined ? { backend: values.backend as string } : {}),
   };
 }

@@ -8,13 +8,11 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../train/data/dataset.js';
 import { buildModel, extractLayers, loadLayers, saveModel, trainModel } from '../train/index.js';
-import type { LayerRecord } from '../store/layer-record.js';
-import type { LayerRef } from '../store/model-entry.js';
+import type { LayerRecord, LayerRef, StoreClient } from '../store/index.js';
 import { log } from '../util/log.js';
 import type { EvaluationRecord } from './evaluation-record.js';
 import { checkpointDir } from './run-files.js';
 import type { EvaluationResult, EvaluationTask } from './evaluation-task.js';
-import type { LayerClient } from './layer-client.js';
 import type { TransferMode, TransferPolicy } from './search-options.js';
 
 export interface CandidateSettings {
@@ -32,7 +30,7 @@ export interface CandidateContext {
   settings: CandidateSettings;
   dataset: Dataset;
   /** The rank's layer store; null when transfer is off and nothing is stored. */
-  layers: LayerClient | null;
+  layers: StoreClient | null;
   rank: number;
   actor: string;
 }
@@ -56,7 +54,7 @@ export async function evaluateCandidate(ctx: CandidateContext, task: EvaluationT
       const records = extractLayers(model);
       // Only frozen layers are still exactly the donor's; fine-tuned ones are new weights.
       const layers: Array<LayerRecord | LayerRef> = records.map((r) => (s.transferMode === 'freeze' && reusable.get(r.layerId)) || r);
-      await ctx.layers.put({ modelId: String(task.id), score: result.score, layers });
+      await putOnce(ctx.layers, { modelId: String(task.id), score: result.score, layers });
     }
     return {
       score: result.score,
@@ -88,9 +86,16 @@ async function transferPrefix(
   transfer.layersMatched = match.matched;
   try {
     const fetched = await ctx.layers!.fetch(match.layers);
-    const report = loadLayers(model, fetched.layers, { mode: ctx.settings.transferMode });
+    let report;
+    try {
+      report = loadLayers(model, fetched.layers, { mode: ctx.settings.transferMode });
+    } finally {
+      // Layers from this rank's memory are views of it, pinned until released: loading
+      // copied them into the model, so let them go at once.
+      fetched.release();
+    }
     transfer.layersTransferred = report.loaded.length;
-    transfer.layersSkipped = report.skipped.length + fetched.missing;
+    transfer.layersSkipped = report.skipped.length + fetched.missing.length;
     transfer.bytesFetched = fetched.bytes;
     transfer.fetchSeconds = fetched.seconds;
     transfer.source = fetched.source;
@@ -100,5 +105,14 @@ async function transferPrefix(
     // The candidate trains from its own initial weights instead.
     transfer.layersSkipped = match.matched;
     log('warn', 'nas.transfer.failed', { donor: match.modelId, error: err });
+  }
+}
+
+/** Stores the model; a model already stored (by an earlier try of the same candidate) stays. */
+async function putOnce(store: StoreClient, model: { modelId: string; score: number; layers: Array<LayerRecord | LayerRef> }): Promise<void> {
+  try {
+    await store.put(model);
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ERR_DUPLICATE_MODEL') throw err;
   }
 }

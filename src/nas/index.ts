@@ -21,3 +21,5 @@ export { kJournalFile, kResultsFile, kConfigFile, checkpointDir } from './run-fi
 export { loadSearchData, type DataRequest } from './load-data.js';
 export { TrainingActor, type TrainingActorArgs } from './training-actor.js';
 export { evaluateCandidate, type CandidateContext, type CandidateSettings } from './evaluate-candidate.js';
+export { reseedStore } from './reseed-store.js';
+export { TopKActor, type TopKActorArgs, type TopKJob, type TopKTraining } from './topk-actor.js';

@@ -6,11 +6,10 @@
 
 import { join } from 'node:path';
 import { TimeoutError } from '../errors.js';
-import { GossipIndex } from '../store/gossip-index.js';
-import { LayerStore } from '../store/layer-store.js';
+import { GossipIndex, LayerStore } from '../store/index.js';
 import type { Transport } from '../transport/transport.js';
 import { log } from '../util/log.js';
-import { LayerService } from './layer-service.js';
+import { StoreBridge } from './store-bridge.js';
 import { kStoreStopTag, kStoreStoppedTag } from './tags.js';
 
 const kStopWaitMs = 30_000;
@@ -18,7 +17,7 @@ const kStopWaitMs = 30_000;
 export class RankStores {
   readonly index: GossipIndex;
   readonly store: LayerStore;
-  readonly #service: LayerService;
+  readonly #bridge: StoreBridge;
   readonly #transport: Transport;
   #closed = false;
   #stopped: Promise<void>;
@@ -27,7 +26,7 @@ export class RankStores {
     this.#transport = transport;
     this.index = new GossipIndex(transport);
     this.store = new LayerStore(transport, this.index, { spillDir: join(out, 'spill') });
-    this.#service = new LayerService(this.store);
+    this.#bridge = new StoreBridge(this.store);
     this.index.start();
     // Every rank but the driver waits for the driver's word to close.
     this.#stopped = new Promise<void>((resolve) => {
@@ -73,7 +72,7 @@ export class RankStores {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#service.close();
+    this.#bridge.close();
     this.index.close();
     await this.store.close();
   }

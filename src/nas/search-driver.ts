@@ -40,14 +40,17 @@ export interface SearchDriverOptions {
   csv: ResultsCsv;
   maxEvals: number;
   maxRetries: number;
-  /** Seconds per evaluation before it is retried elsewhere; null waits forever. */
-  evalTimeout: number | null;
-  /** Seconds the search may run in all (counting a resumed past); null is unlimited. */
+  /**
+   * Seconds per evaluation before it is retried elsewhere; 'auto': 10x the longest evaluation
+   * so far (at least a minute), once 3 results are in; null waits forever.
+   */
+  evalTimeout: number | 'auto' | null;
+  /** Seconds this run may take (a batch job's limit: a resumed past does not count); null is unlimited. */
   walltime: number | null;
   /** Records already in the journal (from `--resume`). */
   replay?: readonly JournalRecord[];
   onProgress?(p: Progress): void;
-  /** Consecutive failures after which a worker is no longer given candidates. */
+  /** Consecutive deaths or timeouts after which a worker is no longer given candidates. */
   maxWorkerFailures?: number;
 }
 
@@ -75,6 +78,16 @@ interface WorkerState {
 }
 
 const kDefaultMaxWorkerFailures = 3;
+const kAutoTimeout = { factor: 10, minSeconds: 60, afterResults: 3 };
+
+/**
+ * Whether an error says the worker is unwell (its actor died, or it ran past the timeout)
+ * rather than that the candidate failed there. Only the first kind counts against a worker:
+ * a candidate that cannot train anywhere must not take the workers down with it.
+ */
+function isWorkerFault(err: unknown): boolean {
+  return err instanceof TimeoutError || (err as { code?: unknown } | null)?.code === 'ERR_ACTOR_DIED';
+}
 
 export function runSearchDriver(o: SearchDriverOptions): Promise<SearchSummary> {
   return new Promise<SearchSummary>((resolve, reject) => {
@@ -149,11 +162,18 @@ export function runSearchDriver(o: SearchDriverOptions): Promise<SearchSummary> 
       });
     };
 
+    const timeoutSeconds = (): number | null => {
+      if (o.evalTimeout !== 'auto') return o.evalTimeout;
+      if (done - failed < kAutoTimeout.afterResults) return null;
+      return Math.max(kAutoTimeout.minSeconds, kAutoTimeout.factor * longest);
+    };
+
     const mayPropose = (): boolean => {
       if (proposed >= o.maxEvals) return false;
       // Stop early enough that the slowest evaluation seen so far still fits, with a margin.
-      if (o.walltime !== null && now() + longest * 1.25 >= o.walltime) {
-        if (!stoppedByWalltime) log('info', 'search.walltime.stop', { elapsed: now(), walltime: o.walltime });
+      const elapsed = (performance.now() - t0) / 1000;
+      if (o.walltime !== null && elapsed + longest * 1.25 >= o.walltime) {
+        if (!stoppedByWalltime) log('info', 'search.walltime.stop', { elapsed, walltime: o.walltime });
         stoppedByWalltime = true;
         return false;
       }
@@ -246,7 +266,7 @@ export function runSearchDriver(o: SearchDriverOptions): Promise<SearchSummary> 
         settled = true;
         if (timer) clearTimeout(timer);
         inFlight--;
-        state.failures++;
+        if (isWorkerFault(err)) state.failures++;
         if (state.failures >= maxWorkerFailures) {
           state.retired = true;
           log('warn', 'search.worker.retired', { worker: state.worker.name, failures: state.failures });
@@ -264,8 +284,9 @@ export function runSearchDriver(o: SearchDriverOptions): Promise<SearchSummary> 
         state.busy = false;
         pump();
       });
-      if (o.evalTimeout !== null) {
-        timer = setTimeout(() => onError(new TimeoutError(`evaluation ${c.proposal.id} ran past ${o.evalTimeout} s on ${state.worker.name}`, { details: { id: c.proposal.id, worker: state.worker.name } })), o.evalTimeout * 1000);
+      const limit = timeoutSeconds();
+      if (limit !== null) {
+        timer = setTimeout(() => onError(new TimeoutError(`evaluation ${c.proposal.id} ran past ${limit.toFixed(0)} s on ${state.worker.name}`, { details: { id: c.proposal.id, worker: state.worker.name } })), limit * 1000);
         timer.unref?.();
       }
     };

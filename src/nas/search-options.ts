@@ -24,18 +24,19 @@ export interface SearchOptions {
   learningRate: number;
   trainSize: number;
   valSize: number;
+  /** Training actors on each rank; 0: one per GPU the rank has (each pinned to its GPU), 1 without GPUs. */
   actorsPerRank: number;
   transfer: TransferPolicy;
   transferMode: TransferMode;
   seed: number;
   out: string;
-  /** Seconds the whole search may take (null: unlimited). */
+  /** Seconds this run may take, e.g. the batch job's limit (null: unlimited); a resumed run gets its own. */
   walltime: number | null;
   /** tfjs backend to force (null: the best that loads). */
   backend: string | null;
   /** Times a candidate is handed to another actor after its actor dies or times out. */
   maxRetries: number;
-  /** Seconds after which an evaluation is given up on its actor and retried elsewhere (null: never). */
+  /** Seconds after which an evaluation is given up on its actor and retried elsewhere (null: 10x the longest so far, at least a minute). */
   evalTimeout: number | null;
   /** Rank 0's live progress line on a terminal. */
   progress: boolean;

@@ -19,6 +19,7 @@ import { Journal, readJournal } from './journal.js';
 import { loadSearchData } from './load-data.js';
 import { checkSpaceFits } from './parse-space.js';
 import { RankStores } from './rank-stores.js';
+import { reseedStore } from './reseed-store.js';
 import { ResultsCsv } from './results-csv.js';
 import { runSearchDriver, type Progress, type SearchSummary } from './search-driver.js';
 import type { SearchOptions } from './search-options.js';
@@ -58,14 +59,14 @@ export async function runSearch(run: SearchRunOptions): Promise<SearchRunResult 
     return null;
   }
   try {
-    return await drive(run, space, runtime);
+    return await drive(run, space, runtime, stores);
   } finally {
     await stores?.stopAll().catch((err) => log('warn', 'nas.stores.stop', { error: err }));
     await runtime.shutdown();
   }
 }
 
-async function drive(run: SearchRunOptions, space: SearchSpace, runtime: Runtime): Promise<SearchRunResult> {
+async function drive(run: SearchRunOptions, space: SearchSpace, runtime: Runtime, stores: RankStores | null): Promise<SearchRunResult> {
   const o = run.options;
   const dataset = await loadSearchData({ data: o.data, task: o.task, trainSize: o.trainSize, valSize: o.valSize, testSize: o.valSize, seed: o.seed });
   const shape: DataShape = { inputShape: dataset.featureShape, output: { units: dataset.outputUnits, task: dataset.task } };
@@ -85,6 +86,7 @@ async function drive(run: SearchRunOptions, space: SearchSpace, runtime: Runtime
   const journal = new Journal(journalFile, validLength);
   try {
     const csv = new ResultsCsv(join(o.out, kResultsFile), replay);
+    if (run.resume && stores) await reseedStore(stores.store, o.out, replay, o.population, o.backend);
     const workers = await spawnWorkers(runtime, o);
     run.onStart?.({ ranks: runtime.size, actors: workers.length, out: o.out, resumed: replay.filter((r) => r.kind === 'evaluation' || r.kind === 'failure').length });
     const summary = await runSearchDriver({
@@ -95,7 +97,7 @@ async function drive(run: SearchRunOptions, space: SearchSpace, runtime: Runtime
       csv,
       maxEvals: o.maxEvals,
       maxRetries: o.maxRetries,
-      evalTimeout: o.evalTimeout,
+      evalTimeout: o.evalTimeout ?? 'auto',
       walltime: o.walltime,
       replay,
       onProgress: run.onProgress,
@@ -113,18 +115,26 @@ export function makeStrategy(space: SearchSpace, o: SearchOptions): SearchStrate
     : new AgingEvolution(space, { population: o.population, sample: o.sample, beta: o.beta, seed: o.seed });
 }
 
-/** Spawns `actorsPerRank` training actors on every rank and waits until each has loaded. */
+/**
+ * Spawns the training actors on every rank (`actorsPerRank`, or with 0 one per GPU, each
+ * holding its GPU) and waits until each has loaded its backend and data.
+ */
 async function spawnWorkers(runtime: Runtime, o: SearchOptions): Promise<EvaluationWorker[]> {
+  const ranks = (await runtime.status()).ranks;
   const settings = { epochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, seed: o.seed, transfer: o.transfer, transferMode: o.transferMode, out: o.out };
   const data = { data: o.data, task: o.task, trainSize: o.trainSize, valSize: o.valSize, testSize: o.valSize, seed: o.seed };
   const spawns: Array<Promise<EvaluationWorker>> = [];
   for (let rank = 0; rank < runtime.size; rank++) {
-    for (let k = 0; k < o.actorsPerRank; k++) {
+    const gpus = ranks.find((r) => r.rank === rank)?.gpus.length ?? 0;
+    const count = o.actorsPerRank > 0 ? o.actorsPerRank : Math.max(1, gpus);
+    // With automatic sizing on a GPU rank, each actor holds one GPU (the runtime pins it).
+    const resources = o.actorsPerRank === 0 && gpus > 0 ? { gpu: 1 } : {};
+    for (let k = 0; k < count; k++) {
       const name = `r${rank}a${k}`;
       const args: TrainingActorArgs = { settings, data, backend: o.backend, rank, name, useStore: o.transfer === 'prefix' };
       spawns.push(
         (async () => {
-          const actor: Remote<TrainingActor> = await runtime.spawn<TrainingActor>(kActorModule, 'TrainingActor', [args], { rank, maxRestarts: 2 });
+          const actor: Remote<TrainingActor> = await runtime.spawn<TrainingActor>(kActorModule, 'TrainingActor', [args], { rank, resources, maxRestarts: 2 });
           await actor.ready();
           return { name, evaluate: (task) => actor.evaluate(task) };
         })(),

@@ -2,7 +2,7 @@
 // builder's Architecture for a given data shape. Node i's output is its op applied to node
 // i-1's output, merged (add or concatenate) with the skip sources its bits select; an add
 // whose source width differs gets a linear dense projection first, as DeepHyper's
-// AddByProjecting does. Identity choices add no layer; the model builder adds the output head
+// AddByProjecting does. Identity choices (and flattening what is flat) add no layer; the model builder adds the output head
 // (and the flatten before it). Deterministic: the same vector always gives the same node list.
 
 import type { Architecture, ArchNode, TaskKind } from '../train/architecture.js';
@@ -35,7 +35,7 @@ export function toArchitecture(space: SearchSpace, arch: readonly number[], data
   };
 
   space.prelude.forEach((op, k) => {
-    current = place(`prelude${k}`, op, [current], `prelude op ${k} (${op.op})`);
+    if (!isNoOp(op, current.shape)) current = place(`prelude${k}`, op, [current], `prelude op ${k} (${op.op})`);
   });
 
   // outputs[0] is the prelude's output (distance i+1 from node i); outputs[j+1] is node j's.
@@ -44,7 +44,7 @@ export function toArchitecture(space: SearchSpace, arch: readonly number[], data
   space.nodes.forEach((node, i) => {
     const op = node.ops[arch[pos++]!]!;
     const where = `node '${node.name}' choice ${arch[pos - 1]} (${op.op})`;
-    let out = op.op === 'identity' ? current : place(node.name, op, [current], where);
+    let out = isNoOp(op, current.shape) ? current : place(node.name, op, [current], where);
     const sources: Out[] = [];
     for (const d of skipDistances(space, i)) {
       if (arch[pos++] === 1) sources.push(outputs[i + 1 - d]!);
@@ -56,6 +56,14 @@ export function toArchitecture(space: SearchSpace, arch: readonly number[], data
   });
 
   return { inputShape: [...data.inputShape], nodes, outputFrom: current.name, output: { ...data.output } };
+}
+
+/**
+ * Ops that would not change their input add no layer: identity, and a flatten of what is
+ * already flat (which tfjs would refuse), so a space with a flatten prelude fits tabular data.
+ */
+function isNoOp(op: ArchNode['op'], shape: Shape): boolean {
+  return op.op === 'identity' || (op.op === 'flatten' && shape.length === 1);
 }
 
 function merge(name: string, main: Out, sources: Out[], space: SearchSpace, nodes: ArchNode[], where: string): Out {

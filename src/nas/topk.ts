@@ -1,22 +1,24 @@
 // nas/topk.ts: the top-K phase (CLUSTER'21, section V): the K best candidates of a finished
 // search are trained fully, once from their NAS checkpoint and once from scratch with the
-// same seed and data, both with early stopping; each run is journaled as a TopKRecord and
-// the ratio scratch/checkpoint of epochs and time says how much training the transfer saved.
-// Pairs already in the journal are not trained again, so an interrupted phase resumes.
+// same seed and data, both with early stopping; each training is journaled as a TopKRecord
+// and the ratio scratch/checkpoint of epochs and time says how much training the transfer
+// saved. The trainings run on TopKActors across every rank, the same locally and under
+// mpirun; trainings already in the journal are not run again, so the phase resumes.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type * as tf from '@tensorflow/tfjs';
-import { buildModel, evaluateModel, loadModel, selectBackend, trainModel } from '../train/index.js';
-import type { Dataset } from '../train/data/dataset.js';
+import { init, type Remote, type Runtime } from '../runtime/index.js';
+import { openTransport } from '../transport/index.js';
+import { log, setLogFields } from '../util/log.js';
 import { resolveSearchSpace } from './builtin-spaces.js';
-import { JournalError } from './errors.js';
-import type { EvaluationRecord, TopKRecord } from './evaluation-record.js';
+import { JournalError, SearchAbortedError } from './errors.js';
+import type { EvaluationRecord, JournalRecord, TopKRecord } from './evaluation-record.js';
 import { Journal, readJournal } from './journal.js';
-import { loadSearchData } from './load-data.js';
+import { loadSearchData, type DataRequest } from './load-data.js';
+import { kConfigFile, kJournalFile } from './run-files.js';
 import type { SearchOptions } from './search-options.js';
-import { checkpointDir, kConfigFile, kJournalFile } from './run-files.js';
 import { toArchitecture } from './to-architecture.js';
+import type { TopKActor, TopKActorArgs, TopKJob } from './topk-actor.js';
 
 export interface TopKOptions {
   /** The search's run directory. */
@@ -30,7 +32,9 @@ export interface TopKOptions {
   valSize?: number;
   testSize?: number;
   backend?: string | null;
-  /** Called after each model is trained. */
+  /** Actors per rank; 0 (default): one per GPU, 1 without GPUs. */
+  actorsPerRank?: number;
+  /** Driver only: called after each model is trained. */
   onRecord?(record: TopKRecord): void;
 }
 
@@ -46,77 +50,133 @@ export interface TopKResult {
   /** Mean over pairs of scratch epochs / checkpoint epochs, and of the time. */
   epochRatio: number;
   timeRatio: number;
+  /** Candidates whose pair is incomplete because a training failed on every try. */
+  failed: number[];
 }
 
-export async function runTopK(o: TopKOptions): Promise<TopKResult> {
-  const search = readConfig(o.dir);
-  const file = join(o.dir, kJournalFile);
-  const { records, validLength } = readJournal(file);
-  const evaluations = records.filter((r): r is EvaluationRecord => r.kind === 'evaluation' && Number.isFinite(r.score));
-  if (evaluations.length === 0) throw new JournalError(`${file} has no evaluated candidate to train`, { details: { file } });
-  const best = [...evaluations].sort((a, b) => b.score - a.score || a.id - b.id).slice(0, o.k);
-  const done = new Map<string, TopKRecord>();
-  for (const r of records) if (r.kind === 'topk') done.set(`${r.id}/${r.start}`, r);
+const kActorModule = new URL('./topk-actor.js', import.meta.url);
+const kMaxAttempts = 3;
 
-  await selectBackend(o.backend ?? search.backend ?? undefined);
-  const dataset = await loadSearchData({
+/** Runs the phase; resolves with the result on the driver and null on every other rank. */
+export async function runTopK(o: TopKOptions): Promise<TopKResult | null> {
+  // Checked on every rank before the job starts, so a bad directory stops every rank alike.
+  const search = readConfig(o.dir);
+  const { records, validLength } = readJournal(join(o.dir, kJournalFile));
+  const best = bestCandidates(records, o.k, join(o.dir, kJournalFile));
+  const transport = await openTransport();
+  setLogFields({ rank: transport.rank });
+  const runtime = await init({ transport });
+  if (!runtime.isDriver) {
+    await runtime.serve();
+    return null;
+  }
+  try {
+    return await drive(o, search, records, validLength, best, runtime);
+  } finally {
+    await runtime.shutdown();
+  }
+}
+
+async function drive(o: TopKOptions, search: SearchOptions, records: JournalRecord[], validLength: number, best: EvaluationRecord[], runtime: Runtime): Promise<TopKResult> {
+  const data: DataRequest = {
     data: search.data,
     task: search.task ?? 'classification',
     trainSize: o.trainSize ?? search.trainSize,
     valSize: o.valSize ?? search.valSize,
     testSize: o.testSize ?? o.valSize ?? search.valSize,
     seed: search.seed,
-  });
+  };
+  const dataset = await loadSearchData(data);
   const space = resolveSearchSpace(search.space);
-  const journal = new Journal(file, validLength);
-  const pairs: TopKPairResult[] = [];
+  const shape = { inputShape: dataset.featureShape, output: { units: dataset.outputUnits, task: dataset.task } };
+  const done = new Map<string, TopKRecord>();
+  for (const r of records) if (r.kind === 'topk') done.set(`${r.id}/${r.start}`, r);
+  const queue: Array<TopKJob & { attempts: number }> = [];
+  for (const e of best) {
+    for (const start of ['checkpoint', 'scratch'] as const) {
+      if (!done.has(`${e.id}/${start}`)) queue.push({ id: e.id, start, architecture: toArchitecture(space, e.arch, shape), attempts: 0 });
+    }
+  }
+  const journal = new Journal(join(o.dir, kJournalFile), validLength);
   try {
-    for (const e of best) {
-      const run = async (start: TopKRecord['start'], make: () => Promise<tf.LayersModel>): Promise<TopKRecord> => {
-        const previous = done.get(`${e.id}/${start}`);
-        if (previous) return previous;
-        const record = await trainOne(await make(), dataset, e.id, start, search, o);
-        journal.append(record);
-        o.onRecord?.(record);
-        return record;
+    if (queue.length > 0) {
+      const args: TopKActorArgs = {
+        data,
+        backend: o.backend ?? search.backend ?? null,
+        out: o.dir,
+        training: { maxEpochs: o.maxEpochs, patience: o.patience, minDelta: o.minDelta, batchSize: search.batchSize, learningRate: search.learningRate, seed: search.seed },
       };
-      const checkpoint = await run('checkpoint', () => loadModel(checkpointDir(o.dir, e.id)));
-      const architecture = toArchitecture(space, e.arch, { inputShape: dataset.featureShape, output: { units: dataset.outputUnits, task: dataset.task } });
-      const scratch = await run('scratch', async () => buildModel(architecture, { seed: search.seed }));
-      pairs.push({ id: e.id, searchScore: e.score, checkpoint, scratch });
+      const actors = await spawnActors(runtime, args, o.actorsPerRank ?? 0, queue.length);
+      // Each actor takes the next training as it finishes one; a training whose actor died
+      // goes back to the queue for any actor, up to kMaxAttempts tries.
+      await Promise.all(
+        actors.map(async (actor) => {
+          let deaths = 0;
+          for (let job = queue.shift(); job; job = queue.shift()) {
+            try {
+              const record = await actor.train({ id: job.id, start: job.start, architecture: job.architecture });
+              journal.append(record);
+              done.set(`${record.id}/${record.start}`, record);
+              o.onRecord?.(record);
+            } catch (err) {
+              log('warn', 'topk.training.error', { id: job.id, start: job.start, attempt: job.attempts, error: err });
+              if (++job.attempts < kMaxAttempts) queue.push(job);
+              // An actor that died twice (past its restart) leaves the rest to the others.
+              if ((err as { code?: unknown }).code === 'ERR_ACTOR_DIED' && ++deaths >= 2) return;
+            }
+          }
+        }),
+      );
     }
   } finally {
     journal.close();
   }
-  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const pairs: TopKPairResult[] = [];
+  const failed: number[] = [];
+  for (const e of best) {
+    const checkpoint = done.get(`${e.id}/checkpoint`);
+    const scratch = done.get(`${e.id}/scratch`);
+    if (checkpoint && scratch) pairs.push({ id: e.id, searchScore: e.score, checkpoint, scratch });
+    else failed.push(e.id);
+  }
+  const mean = (xs: number[]): number => (xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
   return {
     pairs,
     epochRatio: mean(pairs.map((p) => p.scratch.epochs / p.checkpoint.epochs)),
     timeRatio: mean(pairs.map((p) => p.scratch.seconds / Math.max(p.checkpoint.seconds, 1e-9))),
+    failed,
   };
 }
 
-async function trainOne(model: tf.LayersModel, dataset: Dataset, id: number, start: TopKRecord['start'], search: SearchOptions, o: TopKOptions): Promise<TopKRecord> {
-  try {
-    const result = await trainModel(model, dataset, {
-      epochs: o.maxEpochs,
-      batchSize: search.batchSize,
-      learningRate: search.learningRate,
-      seed: search.seed,
-      earlyStopping: { patience: o.patience, minDelta: o.minDelta, restoreBest: true },
-    });
-    return {
-      kind: 'topk',
-      id,
-      start,
-      epochs: result.epochs.length,
-      seconds: result.seconds,
-      testScore: evaluateModel(model, dataset, 'test').score,
-      curve: result.epochs.map((m) => m.valScore),
-    };
-  } finally {
-    model.dispose();
+async function spawnActors(runtime: Runtime, args: TopKActorArgs, perRank: number, jobs: number): Promise<Array<Remote<TopKActor>>> {
+  const ranks = (await runtime.status()).ranks;
+  const spawns: Array<Promise<Remote<TopKActor>>> = [];
+  for (const r of ranks) {
+    const count = perRank > 0 ? perRank : Math.max(1, r.gpus.length);
+    const resources = perRank === 0 && r.gpus.length > 0 ? { gpu: 1 } : {};
+    for (let k = 0; k < count && spawns.length < jobs; k++) {
+      spawns.push(
+        (async () => {
+          const actor = await runtime.spawn<TopKActor>(kActorModule, 'TopKActor', [args], { rank: r.rank, resources, maxRestarts: 1 });
+          await actor.ready();
+          return actor;
+        })(),
+      );
+    }
   }
+  const settled = await Promise.allSettled(spawns);
+  const actors = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  if (actors.length === 0) {
+    const first = settled.find((s) => s.status === 'rejected') as PromiseRejectedResult;
+    throw new SearchAbortedError(`no top-K actor started: ${(first.reason as Error)?.message ?? first.reason}`, { cause: first.reason });
+  }
+  return actors;
+}
+
+function bestCandidates(records: JournalRecord[], k: number, file: string): EvaluationRecord[] {
+  const evaluations = records.filter((r): r is EvaluationRecord => r.kind === 'evaluation' && Number.isFinite(r.score));
+  if (evaluations.length === 0) throw new JournalError(`${file} has no evaluated candidate to train`, { details: { file } });
+  return [...evaluations].sort((a, b) => b.score - a.score || a.id - b.id).slice(0, k);
 }
 
 function readConfig(dir: string): SearchOptions {

@@ -7,7 +7,7 @@ import { selectBackend } from '../train/index.js';
 import type { Dataset } from '../train/data/dataset.js';
 import { evaluateCandidate, type CandidateContext, type CandidateSettings } from './evaluate-candidate.js';
 import type { EvaluationResult, EvaluationTask } from './evaluation-task.js';
-import { LayerClient } from './layer-client.js';
+import { connectStore } from './store-bridge.js';
 import { loadSearchData, type DataRequest } from './load-data.js';
 
 export interface TrainingActorArgs {
@@ -33,7 +33,7 @@ export class TrainingActor {
   static async #init(args: TrainingActorArgs): Promise<CandidateContext> {
     await selectBackend(args.backend ?? undefined);
     const dataset: Dataset = await loadSearchData(args.data);
-    return { settings: args.settings, dataset, layers: args.useStore ? new LayerClient() : null, rank: args.rank, actor: args.name };
+    return { settings: args.settings, dataset, layers: args.useStore ? connectStore() : null, rank: args.rank, actor: args.name };
   }
 
   /** Resolves once the backend and data are loaded (lets the search time its start-up apart). */

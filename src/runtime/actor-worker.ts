@@ -15,8 +15,16 @@ import { Router } from './router.js';
 import { Runtime } from './runtime.js';
 import { toWireError } from './wire-error.js';
 
-const data = workerData as ActorWorkerData;
 const port = parentPort as MessagePort;
+// A spare thread starts without an identity and receives it in its first message.
+const data: ActorWorkerData =
+  (workerData as ActorWorkerData | null) ??
+  (await new Promise<ActorWorkerData>((resolve) =>
+    port.once('message', (message: SupervisorToActor) => {
+      if (message.kind === 'assign') resolve(message.data);
+    }),
+  ));
+if (data.cudaVisibleDevices !== undefined) process.env.CUDA_VISIBLE_DEVICES = data.cudaVisibleDevices;
 const origin: RemoteOrigin = {
   rank: data.rank,
   host: data.host,
@@ -38,6 +46,8 @@ port.on('message', (message: SupervisorToActor) => {
       break;
     case 'control-reply':
       if (!control.settle(message)) log('warn', 'runtime.control.unknown-reply', { actor: data.actor.id, id: message.id });
+      break;
+    case 'assign':
       break;
   }
 });

@@ -3,6 +3,7 @@
 // rank's actors, holds its object store and task pool, relays calls across ranks, and on the
 // driver rank hosts the Head. It decides nothing about placement and never decodes user values.
 
+import type { Worker } from 'node:worker_threads';
 import type { Transport } from '../transport/index.js';
 import { ClosedError } from '../errors.js';
 import { log } from '../util/log.js';
@@ -18,6 +19,7 @@ import { RankRpc } from './rank-rpc.js';
 import { RelayHub } from './relay.js';
 import { Router } from './router.js';
 import { ActorSupervisor, type Connection, type ControlAnswer, type SupervisorHost } from './supervisor.js';
+import { SpareThreads } from './spare-threads.js';
 import { TaskPool } from './tasks.js';
 import { fromWireObject, toWireObject } from './typed.js';
 import { kHost } from './wire-error.js';
@@ -42,6 +44,7 @@ export class RankNode implements SupervisorHost {
   readonly #store: ObjectStore;
   readonly #tasks: TaskPool;
   readonly #gpus: GpuAllocator;
+  readonly #spares = new SpareThreads();
   readonly #head: Head | undefined;
   readonly #actors = new Map<number, ActorSupervisor>();
   #stopping: Promise<void> | undefined;
@@ -84,6 +87,10 @@ export class RankNode implements SupervisorHost {
     return this.#control(request, 'actor');
   }
 
+  takeSpare(): Worker | undefined {
+    return this.#spares.take();
+  }
+
   gone(supervisor: ActorSupervisor): void {
     this.#gpus.release(supervisor.ref.id);
     if (this.#stopping) return;
@@ -112,6 +119,7 @@ export class RankNode implements SupervisorHost {
       this.router.close(new ClosedError('the runtime is shut down'));
       await Promise.all([...this.#actors.values()].map((actor) => actor.stop()));
       await this.#tasks.close();
+      await this.#spares.close();
       this.#relay.close();
     })();
     return this.#stopping;
@@ -193,7 +201,12 @@ export class RankNode implements SupervisorHost {
         const gpus = this.#gpus.allocate(request.actor.id, request.spec.options.resources.gpu);
         const supervisor = new ActorSupervisor(request.actor, request.spec, gpus, this);
         this.#actors.set(request.actor.id, supervisor);
-        await supervisor.start();
+        try {
+          await supervisor.start();
+        } finally {
+          // A rank that has started one actor will likely start more: have the next thread ready.
+          if (!this.#stopping) this.#spares.fill();
+        }
         return null;
       }
       case 'open-relay':

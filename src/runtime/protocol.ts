@@ -198,6 +198,8 @@ export interface ActorWorkerData {
   args: Uint8Array;
   maxConcurrency: number;
   gpus: string[];
+  /** Set as the thread's own CUDA_VISIBLE_DEVICES (a per-thread copy of the environment). */
+  cudaVisibleDevices?: string;
   /** Int32Array[1] of calls completed, written by the actor, read by status(). */
   stats: SharedArrayBuffer;
   rank: number;
@@ -207,6 +209,8 @@ export interface ActorWorkerData {
 }
 
 export type SupervisorToActor =
+  /** To a spare thread started ahead of need: become this actor. */
+  | { kind: 'assign'; data: ActorWorkerData }
   | { kind: 'connect'; port: MessagePort }
   | { kind: 'control-reply'; id: number; ok: true; value: unknown }
   | { kind: 'control-reply'; id: number; ok: false; error: WireError };

@@ -20,7 +20,7 @@ import type {
 import { kProtocolVersion } from './protocol.js';
 import { fromWireError, toWireError } from './wire-error.js';
 
-const kActorWorkerUrl = new URL('./actor-worker.js', import.meta.url);
+import { kActorWorkerUrl } from './spare-threads.js';
 
 /** What a supervisor needs from its rank. */
 export interface SupervisorHost {
@@ -30,6 +30,8 @@ export interface SupervisorHost {
   readonly host: string;
   /** True when the rank has GPUs, so every actor's CUDA_VISIBLE_DEVICES is narrowed to its own. */
   readonly narrowDevices: boolean;
+  /** An actor thread already started and waiting for an 'assign', if one is ready. */
+  takeSpare(): Worker | undefined;
   /** Answers a control request from the actor's thread (ports in the value go in `transfer`). */
   control(request: ControlRequest): Promise<ControlAnswer>;
   /** The actor is dead for good. */
@@ -145,13 +147,20 @@ export class ActorSupervisor {
       host: host.host,
       driverRank: host.driverRank,
     };
+    if (host.narrowDevices) workerData.cudaVisibleDevices = this.gpus.join(',');
     const memoryMB = this.spec.options.resources.memoryMB;
-    const worker = new Worker(kActorWorkerUrl, {
-      workerData,
-      ...(memoryMB > 0 ? { resourceLimits: { maxOldGenerationSizeMb: memoryMB } } : {}),
-      // A per-thread copy of the environment: the actor sees only its own devices.
-      ...(host.narrowDevices ? { env: { ...process.env, CUDA_VISIBLE_DEVICES: this.gpus.join(',') } } : {}),
-    });
+    // A spare thread has no heap limit of its own, so limited actors get a fresh thread.
+    const spare = memoryMB > 0 ? undefined : host.takeSpare();
+    const worker =
+      spare ??
+      new Worker(kActorWorkerUrl, {
+        workerData,
+        ...(memoryMB > 0 ? { resourceLimits: { maxOldGenerationSizeMb: memoryMB } } : {}),
+      });
+    if (spare) {
+      const assign: SupervisorToActor = { kind: 'assign', data: workerData };
+      spare.postMessage(assign);
+    }
     this.#worker = worker;
     let exited!: () => void;
     this.#exited = new Promise((resolve) => (exited = resolve));

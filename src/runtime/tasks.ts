@@ -2,7 +2,7 @@
 // on the first task. Task arguments and results are msgpackr bytes; handles cannot be used
 // inside tasks (no router runs in pool threads), plain values and typed arrays can.
 
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { fromWireError } from './wire-error.js';
 import type { TaskSpec } from './protocol.js';
 import type { TaskOutcome } from './task-worker.js';
@@ -23,7 +23,8 @@ export class TaskPool {
 
   /** Runs the task; resolves with its encoded result or rejects with its error rebuilt. */
   async run(spec: TaskSpec): Promise<Uint8Array> {
-    this.#pool ??= new Piscina<TaskSpec, TaskOutcome>({
+    // piscina loads on the first task: ranks and actor threads that run none never pay for it.
+    this.#pool ??= new (await import('piscina')).Piscina<TaskSpec, TaskOutcome>({
       filename: kTaskWorkerUrl.href,
       minThreads: 0,
       maxThreads: this.#threads,

@@ -144,6 +144,8 @@ interface ReadGroup {
 
 /** Larger holes than this between two blobs of one region are not read through. */
 const kMaxGap = 64 * 1024;
+/** A read stops growing here, so that checking one read's checksums overlaps the next read. */
+const kMaxRead = 8 * 1024 * 1024;
 
 function groupReads(ctx: FetchContext, refs: readonly LayerRef[], wanted: readonly number[]): ReadGroup[] {
   const groups: ReadGroup[] = [];
@@ -157,7 +159,7 @@ function groupReads(ctx: FetchContext, refs: readonly LayerRef[], wanted: readon
     if (!memory) continue;
     const last = groups.at(-1);
     const end = memory.offset + ref.byteLength;
-    if (last && last.rank === ref.rank && last.memory.region.id === memory.region.id && memory.offset >= last.end && memory.offset - last.end <= kMaxGap) {
+    if (last && last.rank === ref.rank && last.memory.region.id === memory.region.id && memory.offset >= last.end && memory.offset - last.end <= kMaxGap && end - last.start <= kMaxRead) {
       last.members.push({ i, offset: memory.offset });
       last.end = end;
     } else {

@@ -34,6 +34,7 @@ export function checkArchitecture(arch: Architecture): CheckedNode[] {
     fail("output must be { units: positive integer, task: 'classification' | 'regression' }", { output: head });
   }
   const shapes = new Map<string, number[]>([[kInputNode, [...inputShape]]]);
+  // The model input leads the list; its op is a placeholder (builder and ids key on its name).
   const checked: CheckedNode[] = [{ name: kInputNode, op: { op: 'identity' }, inputs: [], shape: [...inputShape] }];
   for (const node of arch.nodes) {
     if (!node || typeof node.name !== 'string' || node.name.length === 0) fail('every node needs a non-empty name');

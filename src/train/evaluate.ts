@@ -3,6 +3,7 @@
 // scored in plain JavaScript, so nothing but one batch is ever held as tensors.
 
 import * as tf from '@tensorflow/tfjs';
+import { InvalidArgumentError } from '../errors.js';
 import type { DataSplit, Dataset } from './data/dataset.js';
 
 export interface Evaluation {
@@ -16,6 +17,9 @@ const kEpsilon = 1e-7;
 
 /** Scores `model` on `split` of `dataset` (default the test split). */
 export function evaluateModel(model: tf.LayersModel, dataset: Dataset, split: 'train' | 'validation' | 'test' = 'test'): Evaluation {
+  if (split !== 'train' && split !== 'validation' && split !== 'test') {
+    throw new InvalidArgumentError(`split must be 'train', 'validation' or 'test', got '${String(split)}'`, { details: { option: 'split' } });
+  }
   return evaluateSplit(model, dataset, dataset[split]);
 }
 

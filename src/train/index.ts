@@ -5,7 +5,7 @@ export type * from './architecture.js';
 export * from './errors.js';
 export { probeBackends, selectBackend, selectedBackend, isBackendName, kBackendNames, type BackendName } from './backend.js';
 export { wasmGradientKernelNames } from './wasm-kernels.js';
-export type { Dataset, DataSplit, Normalization, SplitOptions } from './data/dataset.js';
+export { shareDataset, type Dataset, type DataSplit, type Normalization, type SplitOptions } from './data/dataset.js';
 export { loadMnist, defaultMnistDir, type MnistOptions } from './data/mnist.js';
 export { parseIdx, type IdxArray } from './data/idx.js';
 export { parseNpy, readNpy, loadNpyDataset, type NpyArray, type NpyDatasetOptions } from './data/npy.js';

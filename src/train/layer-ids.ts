@@ -5,7 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import type { Architecture } from './architecture.js';
-import { checkArchitecture, type CheckedNode } from './architecture-check.js';
+import { checkArchitecture, kInputNode, type CheckedNode } from './architecture-check.js';
 
 export interface LayerIdEntry {
   /** The architecture node's name, or 'input', 'output-flatten', 'output' for the builder's own. */
@@ -22,9 +22,9 @@ export function layerIds(arch: Architecture): LayerIdEntry[] {
 export function assignIds(nodes: CheckedNode[]): Array<{ node: CheckedNode; layerId: string }> {
   const byName = new Map<string, string>();
   const used = new Set<string>();
-  return nodes.map((node, index) => {
+  return nodes.map((node) => {
     // The model input is described by its shape alone; it is the root of every id.
-    const config = index === 0 ? { op: 'input', shape: node.shape } : node.op;
+    const config = node.name === kInputNode ? { op: 'input', shape: node.shape } : node.op;
     const inputs = node.inputs.map((input) => byName.get(input)!);
     let layerId = hashId(config, inputs, 0);
     // Two identical layers on identical inputs (parallel twin branches) would collide; the

@@ -15,7 +15,7 @@ export const kOptimizers = ['sgd', 'momentum', 'adam', 'rmsprop', 'adagrad'] as 
 export type OptimizerName = (typeof kOptimizers)[number];
 
 export interface EarlyStopping {
-  /** Epochs without improvement of validation loss before stopping. */
+  /** Epochs in a row without improvement of validation loss that stop training (0: the first). */
   patience: number;
   /** Smallest decrease of validation loss that counts as improvement (default 0). */
   minDelta?: number;
@@ -129,7 +129,8 @@ export async function trainModel(model: tf.LayersModel, dataset: Dataset, option
         best = { epoch, valLoss, weights: restoreBest ? snapshot(model) : undefined };
       }
       await o.onEpoch?.(metrics);
-      if (epoch - best.epoch >= patience) {
+      const sinceBest = epoch - best.epoch;
+      if (sinceBest > 0 && sinceBest >= patience) {
         stoppedEarly = true;
         break;
       }

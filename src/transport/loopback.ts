@@ -8,7 +8,7 @@ import { ClosedError, InvalidArgumentError } from '../errors.js';
 import { TagDispatcher } from './dispatch.js';
 import { CollectiveMismatchError, UnknownRegionError, RegionBoundsError } from './errors.js';
 import type { BytesLike, ExposedRegion, MessageHandler, RegionRef, Transport, TransportInfo } from './transport.js';
-import { checkRank, checkRead, checkTag, toBytes } from './validate.js';
+import { checkDestination, checkRank, checkRead, checkTag, toBytes } from './validate.js';
 
 type CollectiveKind = 'barrier' | 'allgather' | 'broadcast';
 
@@ -152,9 +152,10 @@ export class LoopbackTransport implements Transport {
     return { ref, release: () => void this.#regions.delete(id) };
   }
 
-  async get(region: RegionRef, offset: number, length: number): Promise<Uint8Array> {
+  async get(region: RegionRef, offset: number, length: number, into?: BytesLike): Promise<Uint8Array> {
     this.#checkOpen();
     const ref = checkRead(region, offset, length, this.size);
+    const target = checkDestination(into, length);
     const owner = this.#hub.members[ref.rank]!;
     return new Promise((resolve, reject) => {
       this.#hub.post(() => {
@@ -162,6 +163,9 @@ export class LoopbackTransport implements Transport {
         if (!bytes) reject(new UnknownRegionError(`rank ${ref.rank} has no region ${ref.id}`, { details: { ...ref } }));
         else if (offset + length > bytes.byteLength) {
           reject(new RegionBoundsError(`read passes the end of region ${ref.id} (${bytes.byteLength} bytes)`, { details: { ...ref } }));
+        } else if (target) {
+          target.set(bytes.subarray(offset, offset + length));
+          resolve(target);
         } else resolve(bytes.slice(offset, offset + length));
       });
     });

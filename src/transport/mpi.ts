@@ -9,7 +9,7 @@ import { MpiError, RegionBoundsError, UnknownRegionError } from './errors.js';
 import { FailReason, NativeEvent } from './native-binding.js';
 import type { NativeBinding } from './native-binding.js';
 import type { BytesLike, ExposedRegion, MessageHandler, RegionRef, Transport, TransportInfo } from './transport.js';
-import { checkRank, checkRead, checkTag, toBytes } from './validate.js';
+import { checkDestination, checkRank, checkRead, checkTag, toBytes } from './validate.js';
 import { installExitHooks } from './exit-hooks.js';
 import { hostname } from 'node:os';
 
@@ -60,7 +60,7 @@ export class MpiTransport implements Transport {
       library: init.library,
       threadLevel: init.threadLevel,
     };
-    this.#removeExitHooks = installExitHooks((code) => native.shutdown(code));
+    this.#removeExitHooks = installExitHooks(`graft rank ${init.rank}`, (code) => native.shutdown(code));
   }
 
   get rank(): number {
@@ -76,7 +76,10 @@ export class MpiTransport implements Transport {
     checkRank(dest, this.size, 'dest');
     checkTag(tag);
     const view = toBytes(bytes);
-    return this.#start<void>({ hold: view }, (id) => this.#native.send(id, dest, tag, view));
+    const id = this.#nextId++;
+    // The addon copies small payloads: then the buffer is free already and nothing is reported.
+    if (this.#native.send(id, dest, tag, view)) return;
+    return this.#wait<void>(id, { hold: view });
   }
 
   subscribe(tag: number, handler: MessageHandler): () => void {
@@ -123,10 +126,15 @@ export class MpiTransport implements Transport {
     };
   }
 
-  async get(region: RegionRef, offset: number, length: number): Promise<Uint8Array> {
+  async get(region: RegionRef, offset: number, length: number, into?: BytesLike): Promise<Uint8Array> {
     this.#checkOpen();
     const ref = checkRead(region, offset, length, this.size);
-    return this.#start<Uint8Array>({ read: ref }, (id) => this.#native.get(id, ref.rank, ref.id, offset, length));
+    const target = checkDestination(into, length);
+    const bytes = await this.#start<Uint8Array>(target ? { read: ref, hold: target } : { read: ref }, (id) =>
+      this.#native.get(id, ref.rank, ref.id, offset, length, target),
+    );
+    // Into the caller's memory, the addon hands back nothing: the bytes are already there.
+    return target ?? bytes;
   }
 
   abort(code: number): never {
@@ -156,10 +164,15 @@ export class MpiTransport implements Transport {
 
   #start<T>(entry: Omit<Pending, 'resolve' | 'reject'>, post: (id: number) => void): Promise<T> {
     const id = this.#nextId++;
+    post(id);
+    return this.#wait<T>(id, entry);
+  }
+
+  /** The promise of operation `id`, posted already: its events reach JS only after this turn. */
+  #wait<T>(id: number, entry: Omit<Pending, 'resolve' | 'reject'>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#pending.set(id, { ...entry, resolve: resolve as (value: unknown) => void, reject });
       this.#updateKeepAlive();
-      post(id);
     });
   }
 

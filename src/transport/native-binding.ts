@@ -46,13 +46,15 @@ export type NativeEventHandler = (kind: NativeEvent, id: number, a?: unknown, b?
 export interface NativeBinding {
   /** Starts the MPI thread, which initialises MPI with the highest thread level it grants. */
   init(onEvent: NativeEventHandler, errorClass: typeof MpiError): NativeInfo;
-  send(id: number, dest: number, tag: number, bytes: Uint8Array): void;
+  /** True when the payload was copied (or empty): it is free now and no event will follow. */
+  send(id: number, dest: number, tag: number, bytes: Uint8Array): boolean;
   barrier(id: number): void;
   allgather(id: number, bytes: Uint8Array): void;
   broadcast(id: number, root: number, bytes: Uint8Array | undefined): void;
   expose(regionId: number, bytes: Uint8Array): void;
   release(regionId: number): void;
-  get(id: number, rank: number, regionId: number, offset: number, length: number): void;
+  /** Reads into `into` when given (the addon then reports Bytes with an empty buffer). */
+  get(id: number, rank: number, regionId: number, offset: number, length: number, into?: Uint8Array): void;
   /** Whether the addon's pending work keeps Node's event loop alive. */
   keepAlive(on: boolean): void;
   /** Orderly finalize in the background; reports Done(id) when MPI is finalized. */

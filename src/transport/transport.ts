@@ -61,8 +61,12 @@ export interface Transport {
    * read in place: keep it unchanged while exposed. Page-aligned buffers read fastest over MPI.
    */
   expose(buffer: BytesLike): ExposedRegion;
-  /** Reads `length` bytes at `offset` of a peer's (or this rank's) exposed region. */
-  get(region: RegionRef, offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Reads `length` bytes at `offset` of a peer's (or this rank's) exposed region. With `into`
+   * (at least `length` bytes) the bytes land there, with no allocation, and the promise
+   * resolves with the view of them; otherwise in a new buffer.
+   */
+  get(region: RegionRef, offset: number, length: number, into?: BytesLike): Promise<Uint8Array>;
 
   /** Ends the whole job at once with `code` (MPI_Abort under MPI). */
   abort(code: number): never;

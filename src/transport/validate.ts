@@ -73,6 +73,18 @@ export function checkRead(region: unknown, offset: unknown, length: unknown, siz
   return ref;
 }
 
+/** The destination of a read: a view of at least `length` bytes (never a copy). */
+export function checkDestination(into: unknown, length: number): Uint8Array | undefined {
+  if (into === undefined) return undefined;
+  const view = toBytes(into, 'get destination');
+  if (view.byteLength < length) {
+    throw new InvalidArgumentError(`get destination holds ${view.byteLength} bytes, fewer than the ${length} asked for`, {
+      details: { byteLength: view.byteLength, length },
+    });
+  }
+  return view.subarray(0, length);
+}
+
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'object') return value.constructor?.name ?? 'object';

@@ -5,7 +5,7 @@
 
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -32,9 +32,8 @@ describe('job scripts under fake launchers', () => {
       { cwd: root, encoding: 'utf8' },
     );
     expect(written.status, written.stderr).to.equal(0);
-    const script = written.stdout;
-    const r = spawnSync('bash', ['-s'], {
-      input: script,
+    const script = readdirSync(out).find((name) => name.startsWith('graft-job.')) as string;
+    const r = spawnSync('bash', [join(out, script)], {
       cwd: root,
       encoding: 'utf8',
       env: {

@@ -4,7 +4,7 @@
 
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -132,6 +132,21 @@ describe('graft submit', () => {
       expect(existsSync(log)).to.equal(false);
     });
   }
+
+  it('refuses a run directory that already holds a search unless the search resumes it', () => {
+    const out = join(root, 'used');
+    mkdirSync(out);
+    writeFileSync(join(out, 'journal.jsonl'), '');
+    writeFileSync(join(out, 'config.json'), '{}');
+    const r = submit(job('slurm', out));
+    expect(r.status).to.equal(1);
+    expect(r.stderr).to.contain('[ERR_INVALID_JOB_OPTION]').and.contain('--resume');
+    expect(existsSync(join(out, 'graft-job.sbatch'))).to.equal(false);
+    const resumed = submit(['--scheduler', 'slurm', '--nodes', '1', '--time', '00:10:00', '--', '--resume', out, '--max-evals', '64']);
+    expect(resumed.stderr).to.equal('');
+    expect(resumed.status).to.equal(0);
+    expect(readFileSync(join(out, 'graft-job.sbatch'), 'utf8')).to.contain(`--resume ${out} --max-evals 64 --out ${out} --walltime`);
+  });
 
   it('suggests the option meant when one is misspelt', () => {
     const r = submit(['--gpus-per-nod', '4', ...job('slurm', join(root, 'run'))]);

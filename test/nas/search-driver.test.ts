@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ActorDiedError } from 'graft/runtime';
 import {
   AgingEvolution,
   Journal,
@@ -41,7 +42,7 @@ function result(task: EvaluationTask, actor: string): EvaluationResult {
 }
 
 /** A worker that answers after a few turns of the event loop (so calls overlap). */
-function worker(name: string, behaviour: (task: EvaluationTask) => 'ok' | 'fail' | 'hang' = () => 'ok'): EvaluationWorker & { tasks: number[] } {
+function worker(name: string, behaviour: (task: EvaluationTask) => 'ok' | 'fail' | 'bad' | 'hang' = () => 'ok'): EvaluationWorker & { tasks: number[] } {
   const tasks: number[] = [];
   return {
     name,
@@ -50,7 +51,8 @@ function worker(name: string, behaviour: (task: EvaluationTask) => 'ok' | 'fail'
       tasks.push(task.id);
       for (let i = 0; i < 1 + (task.id % 3); i++) await new Promise((r) => setImmediate(r));
       const b = behaviour(task);
-      if (b === 'fail') throw new Error(`${name} died`);
+      if (b === 'fail') throw new ActorDiedError(`${name} died`);
+      if (b === 'bad') throw new Error(`candidate ${task.id} cannot train`);
       if (b === 'hang') await new Promise(() => {});
       return result(task, name);
     },
@@ -124,10 +126,13 @@ describe('search driver', () => {
   });
 
   it('records a failure after the retry budget, and aborts when no worker is left', async () => {
-    const o = options([worker('a', (t) => (t.id === 1 ? 'fail' : 'ok')), worker('b', (t) => (t.id === 1 ? 'fail' : 'ok'))], { maxEvals: 4, maxRetries: 1 });
+    // Candidates 1 and 3 fail wherever they go; that is no reason to stop using the workers.
+    const bad = (t: EvaluationTask): 'ok' | 'bad' => (t.id === 1 || t.id === 3 ? 'bad' : 'ok');
+    const o = options([worker('a', bad), worker('b', bad)], { maxEvals: 8, maxRetries: 1 });
     const summary = await runSearchDriver(o);
     o.journal.close();
-    expect(summary.failed).to.equal(1);
+    expect(summary.failed).to.equal(2);
+    expect(summary.evaluated).to.equal(6);
     const failure = outcomes(o.journal.file).find((r) => r.id === 1)!;
     expect(failure.kind).to.equal('failure');
     expect(failure.kind === 'failure' && failure.attempts).to.equal(2);
@@ -163,5 +168,14 @@ describe('search driver', () => {
     expect(byId(cutFile)).to.deep.equal(byId(full.journal.file));
     const ids = outcomes(cutFile).map((r) => r.id).sort((x, y) => x - y);
     expect(ids).to.deep.equal([...Array(12).keys()]);
+  });
+
+  it('stops proposing when the walltime leaves no room, and finishes what is in flight', async () => {
+    const o = options([worker('a')], { maxEvals: 10, walltime: 1e-9 });
+    const summary = await runSearchDriver(o);
+    o.journal.close();
+    expect(summary.stoppedByWalltime).to.equal(true);
+    expect(summary.evaluated).to.equal(0);
+    expect(readJournal(o.journal.file).records).to.have.length(0);
   });
 });

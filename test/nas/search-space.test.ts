@@ -14,6 +14,7 @@ import {
   variablesOf,
   Random,
 } from 'graft/nas';
+import { checkArchitecture } from 'graft/train';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../../../test/fixtures/nas/${name}`, import.meta.url));
 
@@ -95,12 +96,15 @@ describe('search spaces', () => {
 
   it('gives every built-in valid, deterministic architectures for random vectors', () => {
     const rng = new Random(7);
-    const shapes: Record<string, number[]> = { 'mnist-mlp': [784], 'mnist-cnn': [28, 28, 1], attn: [40], synthetic: [8] };
+    const shapes: Record<string, number[]> = { 'mnist-mlp': [28, 28, 1], 'mnist-cnn': [784], attn: [40], synthetic: [8] };
     for (const [name, space] of Object.entries(builtinSpaces)) {
       for (let k = 0; k < 20; k++) {
         const vec = variablesOf(space).map((v) => rng.int(v.choices));
         const data = { inputShape: shapes[name]!, output: { units: 2, task: 'classification' as const } };
-        expect(toArchitecture(space, vec, data)).to.deep.equal(toArchitecture(space, vec, data));
+        const arch = toArchitecture(space, vec, data);
+        expect(arch).to.deep.equal(toArchitecture(space, vec, data));
+        // The model builder's own check (shapes, merges, reachability) accepts it.
+        expect(() => checkArchitecture(arch)).to.not.throw();
       }
     }
   });

@@ -99,8 +99,13 @@ describe('runtime: actor death, restarts and retries', () => {
   it('restarts after an uncaught exception that follows a reply', async () => {
     const c = await job.driver.spawn<Counter>(actorsUrl, 'Counter', [], { maxRestarts: 1 });
     expect(await c.crashSoon()).to.equal('bye');
-    for (let i = 0; i < 250 && (await stateOf(c)).restarts === 0; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(await stateOf(c)).to.include({ restarts: 1 });
+    // Wait until the restarted thread is up (calls made while the old one is dying are lost with it).
+    for (let i = 0; i < 250; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      const state = await stateOf(c);
+      if (state.restarts === 1 && state.state === 'alive') break;
+    }
+    expect(await stateOf(c)).to.include({ restarts: 1, state: 'alive' });
     expect(await c.get()).to.equal(0);
     expect((await c.whoAmI()).incarnation).to.equal(1);
   });

@@ -1,9 +1,11 @@
 // test/train/datasets.test.ts: .npy and CSV loaders and the synthetic generator: types,
-// shapes, splits, normalisation, and an error naming the file for each kind of bad input.
+// shapes, splits, normalisation, and an error naming the file for each kind of bad input;
+// datasets shared with worker threads without copies.
 
 import { expect } from 'chai';
 import { join } from 'node:path';
-import { DatasetError, loadCsvDataset, loadNpyDataset, makeSyntheticDataset, readNpy } from 'graft/train';
+import { Worker } from 'node:worker_threads';
+import { DatasetError, loadCsvDataset, loadNpyDataset, makeSyntheticDataset, readNpy, shareDataset } from 'graft/train';
 
 const fixtures = new URL('../../../test/fixtures/train/', import.meta.url).pathname;
 const f = (name: string): string => join(fixtures, name);
@@ -97,5 +99,21 @@ describe('makeSyntheticDataset()', () => {
     expect(a.train.x.length).to.equal(a.train.count * 8);
     const r = makeSyntheticDataset({ task: 'regression', samples: 50, outputs: 2 });
     expect(r.train.y.length).to.equal(r.train.count * 2);
+  });
+});
+
+describe('shareDataset()', () => {
+  it('gives worker threads the same memory, not a copy', async () => {
+    const data = shareDataset(makeSyntheticDataset({ samples: 20, seed: 1 }));
+    const worker = new Worker(
+      `const { parentPort, workerData } = require('node:worker_threads');
+       workerData.train.x[0] = 42;
+       parentPort.postMessage(workerData.train.y.buffer instanceof SharedArrayBuffer);`,
+      { eval: true, workerData: data },
+    );
+    const sharedInWorker = await new Promise((resolve, reject) => worker.once('message', resolve).once('error', reject));
+    await worker.terminate();
+    expect(sharedInWorker).to.equal(true);
+    expect(data.train.x[0]).to.equal(42);
   });
 });

@@ -52,6 +52,8 @@ const cases: Array<{ name: string; shapes: number[][]; f: (...xs: tf.Tensor[]) =
   { name: 'conv2d 3×3, stride 2, valid', shapes: [[2, 9, 9, 3], [3, 3, 3, 4]], f: (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, 'valid') },
   { name: 'conv2d 2×3, strides [2, 1], same', shapes: [[3, 8, 7, 2], [2, 3, 2, 5]], f: (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, [2, 1], 'same') },
   { name: 'conv2d 5×5, stride 1, same, 16 channels', shapes: [[4, 14, 14, 16], [5, 5, 16, 8]], f: (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same') },
+  // 48·48 rows × 1,000 columns per sample: past the patch-matrix limit, so built in chunks.
+  { name: 'conv2d 5×5 on 48×48×40 (patches built in chunks)', shapes: [[3, 48, 48, 40], [5, 5, 40, 2]], f: (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same') },
   { name: 'conv1d 3, stride 1, same', shapes: [[2, 20, 3], [3, 3, 4]], f: (x, w) => tf.conv1d(x as tf.Tensor3D, w as tf.Tensor3D, 1, 'same') },
   { name: 'conv1d 4, stride 2, valid', shapes: [[3, 17, 2], [4, 2, 6]], f: (x, w) => tf.conv1d(x as tf.Tensor3D, w as tf.Tensor3D, 2, 'valid') },
   { name: 'max pool 2×2 (windows of negative values included)', shapes: [[2, 8, 8, 3]], f: (x) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid') },

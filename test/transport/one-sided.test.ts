@@ -2,6 +2,7 @@
 // region's edge, and the errors for reads past the end or of released regions.
 
 import { expect } from 'chai';
+import { InvalidArgumentError } from 'graft';
 import { createLoopbackCluster, RegionBoundsError, UnknownRegionError } from 'graft/transport';
 
 describe('Transport#get() (loopback)', () => {
@@ -14,6 +15,16 @@ describe('Transport#get() (loopback)', () => {
       const bytes = await reader!.get(region.ref, offset, length);
       expect(bytes).to.deep.equal(data.subarray(offset, offset + length));
     }
+  });
+
+  it('reads into a destination the caller gives, and refuses one too small', async () => {
+    const into = new Uint8Array(300).fill(1);
+    const view = await reader!.get(region.ref, 100, 200, into);
+    expect(view.buffer).to.equal(into.buffer);
+    expect(into.subarray(0, 200)).to.deep.equal(data.subarray(100, 300));
+    expect(into[200]).to.equal(1);
+    const err = await reader!.get(region.ref, 0, 400, into).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(InvalidArgumentError);
   });
 
   it("reads this rank's own regions too", async () => {

@@ -48,6 +48,21 @@ export interface Samples {
   count: number;
 }
 
+/**
+ * A copy of `dataset` whose arrays live in SharedArrayBuffers: posting it to worker threads
+ * then shares the memory instead of copying it, so N training actors hold one copy of the data.
+ */
+export function shareDataset(dataset: Dataset): Dataset {
+  const share = (split: DataSplit): DataSplit => ({ x: shared(split.x), y: shared(split.y), count: split.count });
+  return { ...dataset, featureShape: [...dataset.featureShape], train: share(dataset.train), validation: share(dataset.validation), test: share(dataset.test) };
+}
+
+function shared<T extends Float32Array | Int32Array>(array: T): T {
+  const copy = new (array.constructor as new (buffer: SharedArrayBuffer) => T)(new SharedArrayBuffer(array.byteLength));
+  copy.set(array);
+  return copy;
+}
+
 /** Shuffles `samples` with a seed and cuts them into train, validation and test. */
 export function splitSamples(samples: Samples, options: SplitOptions, source: string): [DataSplit, DataSplit, DataSplit] {
   const validationFraction = options.validationFraction ?? 0.1;

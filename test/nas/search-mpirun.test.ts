@@ -1,0 +1,49 @@
+// test/nas/search-mpirun.test.ts: `mpirun -n 4 node dist/main.js search` with the same flags
+// as a local run: one training actor per rank, every candidate exactly once in the journal and
+// results.csv, candidates trained on every rank, and donor layers fetched from peer ranks.
+
+import { expect } from 'chai';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readJournal, type EvaluationRecord } from 'graft/nas';
+import { hasMpiAddon, hasMpirun, mpirun } from '../helpers/mpirun.js';
+
+const main = fileURLToPath(new URL('../../../dist/main.js', import.meta.url));
+
+describe('graft search under mpirun -n 4', function () {
+  this.timeout(300_000);
+  before(function () {
+    if (!hasMpirun() || !hasMpiAddon()) {
+      console.log(`      (skipped: ${hasMpirun() ? 'the MPI addon is not built' : 'no mpirun on this machine'})`);
+      this.skip();
+    }
+  });
+
+  it('evaluates every candidate once across 4 ranks and fetches donors from peers', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'graft-mpi-search-')), 'run');
+    const n = 16;
+    const args = [
+      'search', '--space', 'synthetic', '--data', 'synthetic', '--train-size', '120', '--val-size', '60', '--batch-size', '32',
+      '--max-evals', String(n), '--population', '4', '--sample', '2', '--beta', '3', '--actors-per-rank', '1', '--no-progress', '--out', out,
+    ];
+    const r = await mpirun(4, main, { args, timeoutMs: 240_000 });
+    expect(r.timedOut, r.stderr).to.equal(false);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.contain('best: candidate');
+    const records = readJournal(join(out, 'journal.jsonl')).records;
+    const evals = records.filter((x): x is EvaluationRecord => x.kind === 'evaluation');
+    expect(evals.map((e) => e.id).sort((a, b) => a - b)).to.deep.equal([...Array(n).keys()]);
+    const rows = readFileSync(join(out, 'results.csv'), 'utf8').trim().split('\n').slice(1);
+    expect(rows).to.have.length(n);
+    expect(new Set(evals.map((e) => e.rank))).to.deep.equal(new Set([0, 1, 2, 3]));
+    const peer = evals.filter((e) => e.transfer.source === 'peer');
+    expect(peer.length, 'candidates whose donor layers came from another rank').to.be.greaterThan(0);
+    for (const e of peer) {
+      expect(e.transfer.layersTransferred).to.be.greaterThan(0);
+      const donor = evals.find((d) => d.id === e.transfer.donorId)!;
+      expect(donor.rank).to.not.equal(e.rank);
+    }
+  });
+});

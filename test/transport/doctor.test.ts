@@ -1,0 +1,38 @@
+// test/transport/doctor.test.ts: `graft doctor` prints one JSON line per rank, alone and
+// under mpirun (rank 0 prints every rank's line, in rank order).
+
+import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { mpirun } from '../helpers/mpirun.js';
+import { requireMpi } from './mpi-shape.js';
+
+const main = fileURLToPath(new URL('../../../dist/main.js', import.meta.url));
+
+describe('graft doctor', function () {
+  this.timeout(120_000);
+
+  it('prints one local line when run alone', () => {
+    const env = { ...process.env };
+    for (const name of ['OMPI_COMM_WORLD_SIZE', 'PMI_SIZE', 'PMIX_RANK']) delete env[name];
+    const lines = execFileSync(process.execPath, [main, 'doctor'], { encoding: 'utf8', env }).trim().split('\n');
+    expect(lines).to.have.length(1);
+    const line = JSON.parse(lines[0]!);
+    expect(line).to.include({ rank: 0, size: 1, localRank: 0, transport: 'local', mpi: 'local', node: process.version });
+    expect(line.backends).to.include('cpu');
+  });
+
+  it('prints a line for every rank, in rank order, under mpirun -n 4', async function () {
+    requireMpi(this);
+    const r = await mpirun(4, main, { args: ['doctor'], timeoutMs: 90_000 });
+    expect(r.timedOut, r.stderr).to.equal(false);
+    expect(r.code, r.stderr).to.equal(0);
+    const lines = r.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines.map((line) => line.rank)).to.deep.equal([0, 1, 2, 3]);
+    for (const line of lines) {
+      expect(line).to.include({ size: 4, transport: 'mpi' });
+      expect(line.threadLevel).to.match(/^MPI_THREAD_/);
+      expect(line.localSize).to.equal(4);
+    }
+  });
+});
