@@ -3,7 +3,7 @@
 // stream is not a terminal (a batch job's log) it prints a plain line at most every 30 s and
 // on the last candidate, so logs stay readable.
 
-import type { Progress } from '../nas/search-driver.js';
+import type { Progress } from '../nas/index.js';
 
 const kPlainEverySeconds = 30;
 

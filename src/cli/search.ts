@@ -7,9 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
 import { resolveSearchConfig, searchHelp } from '../config/search-config.js';
-import { resolveSearchSpace } from '../nas/builtin-spaces.js';
-import { runSearch } from '../nas/search-run.js';
-import { checkpointDir, kJournalFile, kResultsFile } from '../nas/run-files.js';
+import { resolveSearchSpace, runSearch, checkDataSpec, checkpointDir, kJournalFile, kResultsFile } from '../nas/index.js';
 import type { Command } from './command.js';
 import { ProgressLine } from './progress-line.js';
 
@@ -19,6 +17,7 @@ export const searchCommand: Command = {
   async run(argv) {
     const { options, resume } = resolveSearchConfig(argv);
     resolveSearchSpace(options.space);
+    checkDataSpec(options.data);
     const journal = join(options.out, kJournalFile);
     if (resume !== null && !existsSync(journal)) {
       throw new InvalidArgumentError(`--resume ${resume}: no ${kJournalFile} there to continue from`, { details: { option: 'resume' } });

@@ -5,8 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
 import { resolveTopKConfig, topkHelp } from '../config/topk-config.js';
-import { kJournalFile } from '../nas/run-files.js';
-import { runTopK } from '../nas/topk.js';
+import { kJournalFile, runTopK } from '../nas/index.js';
 import type { Command } from './command.js';
 
 export const topkCommand: Command = {

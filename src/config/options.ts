@@ -135,12 +135,14 @@ export function parseDuration(text: string): number {
   return NaN;
 }
 
-/** Help lines for a table: flag, placeholder, text. */
-export function optionsHelp(specs: readonly OptionSpec[]): string {
+/** Help lines for a table: flag, placeholder, text, and the default where one is given. */
+export function optionsHelp(specs: readonly OptionSpec[], defaults: Readonly<Record<string, unknown>> = {}): string {
   return specs
     .map((s) => {
       const left = `  ${flagOf(s.key)}${s.type.kind === 'boolean' ? '' : ' ' + (s.placeholder ?? 'VALUE')}`;
-      return left.padEnd(30) + ' ' + s.help;
+      const d = defaults[s.key];
+      const shown = d === undefined || d === null || typeof d === 'boolean' ? '' : ` [${d}]`;
+      return left.padEnd(30) + ' ' + s.help + shown;
     })
     .join('\n');
 }

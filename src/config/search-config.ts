@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
-import type { SearchOptions } from '../nas/search-options.js';
+import type { SearchOptions } from '../nas/index.js';
 import { optionsHelp, parseConfigObject, parseFlags, type OptionSpec, type OptionValues } from './options.js';
 
 export const kSearchDefaults: SearchOptions = {
@@ -29,6 +29,8 @@ export const kSearchDefaults: SearchOptions = {
   seed: 1,
   out: 'runs/search',
   walltime: null,
+  storeMb: 1024,
+  spillDir: null,
   backend: null,
   maxRetries: 2,
   evalTimeout: null,
@@ -55,6 +57,8 @@ export const kSearchOptionSpecs: readonly OptionSpec[] = [
   { key: 'seed', type: { kind: 'int', min: 0 }, placeholder: 'N', help: 'seed of the search and of every initialisation' },
   { key: 'out', type: { kind: 'string' }, placeholder: 'DIR', help: 'run directory: journal.jsonl, results.csv, config.json, models/' },
   { key: 'walltime', type: { kind: 'duration' }, placeholder: 'TIME', help: 'stop proposing in time to finish before this (90m, 2h, HH:MM:SS)' },
+  { key: 'storeMb', type: { kind: 'int', min: 1 }, placeholder: 'MIB', help: "memory of each rank's layer store before layers spill to disk" },
+  { key: 'spillDir', type: { kind: 'string' }, placeholder: 'DIR', help: 'where layers spill (default <out>/spill; on a cluster, the parallel file system)' },
   { key: 'backend', type: { kind: 'enum', values: ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] }, placeholder: 'NAME', help: 'force a tfjs backend (default: the best that loads)' },
   { key: 'maxRetries', type: { kind: 'int', min: 0 }, placeholder: 'N', help: "times a dead or slow actor's candidate is retried elsewhere" },
   { key: 'evalTimeout', type: { kind: 'duration' }, placeholder: 'TIME', help: 'give up on an evaluation after this long and retry it elsewhere (default: 10x the longest so far, at least 1m)' },
@@ -68,7 +72,7 @@ const kControlSpecs: readonly OptionSpec[] = [
 ];
 
 /** Options that may change when resuming: they do not alter what the search proposes. */
-const kResumable = new Set(['maxEvals', 'walltime', 'actorsPerRank', 'maxRetries', 'evalTimeout', 'progress', 'backend']);
+const kResumable = new Set(['maxEvals', 'walltime', 'actorsPerRank', 'maxRetries', 'evalTimeout', 'progress', 'backend', 'storeMb', 'spillDir']);
 
 export interface ResolvedSearchConfig {
   options: SearchOptions;
@@ -84,7 +88,7 @@ export function searchHelp(): string {
     'journal.jsonl (every proposal and result), results.csv, config.json, models/<id>/.',
     '',
     'Options:',
-    optionsHelp([...kSearchOptionSpecs, ...kControlSpecs]),
+    optionsHelp([...kSearchOptionSpecs, ...kControlSpecs], kSearchDefaults as unknown as Record<string, unknown>),
     '',
   ].join('\n');
 }

@@ -1,7 +1,7 @@
 // config/topk-config.ts: the options of `graft topk DIR`.
 
 import { InvalidArgumentError } from '../errors.js';
-import type { TopKOptions } from '../nas/topk.js';
+import type { TopKOptions } from '../nas/index.js';
 import { optionsHelp, parseFlags, type OptionSpec } from './options.js';
 
 export const kTopKSpecs: readonly OptionSpec[] = [

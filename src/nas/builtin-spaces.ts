@@ -1,7 +1,7 @@
 // nas/builtin-spaces.ts: the search spaces graft ships, by name, and the lookup that takes a
 // built-in name or a JSON file path. Each is an ordinary SearchSpace value.
 
-import type { Activation } from '../train/architecture.js';
+import type { Activation } from '../train/index.js';
 import { SearchSpaceError } from './errors.js';
 import { readSearchSpaceFile } from './parse-space.js';
 import type { ChoiceOp, SearchSpace } from './search-space.js';

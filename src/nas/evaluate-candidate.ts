@@ -6,7 +6,7 @@
 // candidate. Runs in any thread with tfjs loaded.
 
 import type * as tf from '@tensorflow/tfjs';
-import type { Dataset } from '../train/data/dataset.js';
+import type { Dataset } from '../train/index.js';
 import { buildModel, extractLayers, loadLayers, saveModel, trainModel } from '../train/index.js';
 import type { LayerRecord, LayerRef, StoreClient } from '../store/index.js';
 import { log } from '../util/log.js';

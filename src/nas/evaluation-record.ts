@@ -1,6 +1,8 @@
 // nas/evaluation-record.ts: what the search records for every evaluated candidate, one JSON
 // line per record in the journal (`journal.jsonl`) and one row in `results.csv`; and what the
-// top-K phase records per model. The report reads exactly these types.
+// top-K phase records per model. The report reads exactly these types. The journal also holds
+// a `proposal` line before each candidate starts and a `failure` line for a candidate that
+// failed on every try: readers select the kinds they want.
 
 export type FetchSource = 'local' | 'peer' | 'spill' | 'none';
 

@@ -1,7 +1,7 @@
 // nas/evaluation-task.ts: the types that cross from the search driver (rank 0) to a training
 // actor (a worker thread on any rank) and back. Pure data, serialisable by the runtime.
 
-import type { Architecture } from '../train/architecture.js';
+import type { Architecture } from '../train/index.js';
 import type { EvaluationRecord } from './evaluation-record.js';
 
 export interface EvaluationTask {

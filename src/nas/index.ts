@@ -18,7 +18,7 @@ export { runSearchDriver, type SearchDriverOptions, type SearchSummary, type Pro
 export { runSearch, makeStrategy, type SearchRunOptions, type SearchRunResult } from './search-run.js';
 export { runTopK, type TopKOptions, type TopKResult, type TopKPairResult } from './topk.js';
 export { kJournalFile, kResultsFile, kConfigFile, checkpointDir } from './run-files.js';
-export { loadSearchData, type DataRequest } from './load-data.js';
+export { loadSearchData, checkDataSpec, type DataRequest } from './load-data.js';
 export { TrainingActor, type TrainingActorArgs } from './training-actor.js';
 export { evaluateCandidate, type CandidateContext, type CandidateSettings } from './evaluate-candidate.js';
 export { reseedStore } from './reseed-store.js';

@@ -3,9 +3,9 @@
 // and validation are cut to the search's sizes; loads are seeded, so every actor on every
 // rank sees the same samples.
 
+import { existsSync } from 'node:fs';
 import { InvalidArgumentError } from '../errors.js';
-import type { TaskKind } from '../train/architecture.js';
-import type { DataSplit, Dataset } from '../train/data/dataset.js';
+import type { TaskKind, DataSplit, Dataset } from '../train/index.js';
 import { loadCsvDataset, loadMnist, loadNpyDataset, makeSyntheticDataset } from '../train/index.js';
 
 export interface DataRequest {
@@ -15,6 +15,18 @@ export interface DataRequest {
   valSize: number;
   testSize: number;
   seed: number;
+}
+
+/** Checks the form of a `--data` argument and that its files exist, without reading them. */
+export function checkDataSpec(data: string): void {
+  if (data === 'mnist' || data === 'synthetic') return;
+  const files = data.endsWith('.csv') ? [data] : /\.npy,.+\.npy$/.test(data) ? data.split(',') : null;
+  if (!files) {
+    throw new InvalidArgumentError(`--data must be mnist, synthetic, a .csv file or 'X.npy,Y.npy', got '${data}'`, { details: { option: 'data', value: data } });
+  }
+  for (const f of files) {
+    if (!existsSync(f)) throw new InvalidArgumentError(`--data: no file ${f}`, { details: { option: 'data', file: f } });
+  }
 }
 
 export async function loadSearchData(r: DataRequest): Promise<Dataset> {

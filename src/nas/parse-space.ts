@@ -4,7 +4,7 @@
 // is trusted. Also checks a space against a data shape before any work starts.
 
 import { readFileSync } from 'node:fs';
-import type { Activation } from '../train/architecture.js';
+import type { Activation } from '../train/index.js';
 import { SearchSpaceError } from './errors.js';
 import type { ChoiceOp, SearchSpace, SkipRule, VariableNode } from './search-space.js';
 import { keepsSpatialShape, shapeAfter, type Shape } from './shapes.js';

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { TimeoutError } from '../errors.js';
 import { GossipIndex, LayerStore } from '../store/index.js';
-import type { Transport } from '../transport/transport.js';
+import type { Transport } from '../transport/index.js';
 import { log } from '../util/log.js';
 import { StoreBridge } from './store-bridge.js';
 import { kStoreStopTag, kStoreStoppedTag } from './tags.js';
@@ -22,10 +22,13 @@ export class RankStores {
   #closed = false;
   #stopped: Promise<void>;
 
-  constructor(transport: Transport, out: string) {
+  constructor(transport: Transport, options: { out: string; storeMb: number; spillDir: string | null }) {
     this.#transport = transport;
     this.index = new GossipIndex(transport);
-    this.store = new LayerStore(transport, this.index, { spillDir: join(out, 'spill') });
+    this.store = new LayerStore(transport, this.index, {
+      capacityBytes: options.storeMb * 1024 * 1024,
+      spillDir: options.spillDir ?? join(options.out, 'spill'),
+    });
     this.#bridge = new StoreBridge(this.store);
     this.index.start();
     // Every rank but the driver waits for the driver's word to close.

@@ -14,22 +14,10 @@ import type { EvaluationResult, EvaluationTask, EvaluationWorker } from './evalu
 import type { Journal } from './journal.js';
 import type { ResultsCsv } from './results-csv.js';
 import type { SearchStrategy } from './search-strategy.js';
-import type { Architecture } from '../train/architecture.js';
+import type { Architecture } from '../train/index.js';
+import { SearchTally, type Progress } from './search-tally.js';
 
-export interface Progress {
-  done: number;
-  total: number;
-  failed: number;
-  inFlight: number;
-  best: { id: number; score: number } | null;
-  /** Evaluations finished per minute in this process (not counting a resumed past). */
-  perMinute: number;
-  /** Fraction of evaluations that loaded at least one transferred layer. */
-  hitRate: number;
-  /** Seconds left at the current rate, null before the first result. */
-  etaSeconds: number | null;
-  elapsedSeconds: number;
-}
+export type { Progress } from './search-tally.js';
 
 export interface SearchDriverOptions {
   strategy: SearchStrategy;
@@ -95,15 +83,10 @@ export function runSearchDriver(o: SearchDriverOptions): Promise<SearchSummary> 
     const states: WorkerState[] = o.workers.map((worker) => ({ worker, busy: false, failures: 0, retired: false }));
     const queue: Candidate[] = [];
     const maxWorkerFailures = o.maxWorkerFailures ?? kDefaultMaxWorkerFailures;
+    const tally = new SearchTally();
     let offset = 0; // seconds already spent before a resume
     let proposed = 0;
-    let done = 0;
-    let failed = 0;
-    let doneHere = 0;
-    let hits = 0;
     let inFlight = 0;
-    let longest = 0;
-    let best: EvaluationRecord | null = null;
     let stoppedByWalltime = false;
     let finished = false;
 
@@ -124,17 +107,10 @@ export function runSearchDriver(o: SearchDriverOptions): Promise<SearchSummary> 
           proposed++;
           offset = Math.max(offset, r.at);
         } else if (r.kind === 'evaluation' || r.kind === 'failure') {
-          const score = r.kind === 'evaluation' ? r.score : NaN;
-          o.strategy.tell(r.id, r.arch, score);
+          o.strategy.tell(r.id, r.arch, r.kind === 'evaluation' ? r.score : NaN);
           outcome.set(r.id, true);
-          done++;
+          tally.add(r, true);
           offset = Math.max(offset, r.finishedAt);
-          if (r.kind === 'failure') failed++;
-          else {
-            if (r.transfer.layersTransferred > 0) hits++;
-            if (!best || r.score > best.score) best = r;
-            longest = Math.max(longest, r.totalSeconds);
-          }
         }
       }
     } catch (err) {
@@ -145,34 +121,20 @@ export function runSearchDriver(o: SearchDriverOptions): Promise<SearchSummary> 
     if (queue.length > 0) log('info', 'search.resume.rerun', { ids: queue.map((c) => c.proposal.id) });
 
     const progress = (): void => {
-      if (!o.onProgress) return;
-      const minutes = (performance.now() - t0) / 60000;
-      const perMinute = minutes > 0 ? doneHere / minutes : 0;
-      const evaluated = done - failed;
-      o.onProgress({
-        done,
-        total: o.maxEvals,
-        failed,
-        inFlight,
-        best: best ? { id: best.id, score: best.score } : null,
-        perMinute,
-        hitRate: evaluated > 0 ? hits / evaluated : 0,
-        etaSeconds: perMinute > 0 ? ((o.maxEvals - done) / perMinute) * 60 : null,
-        elapsedSeconds: now(),
-      });
+      o.onProgress?.(tally.snapshot(o.maxEvals, inFlight, (performance.now() - t0) / 1000, now()));
     };
 
     const timeoutSeconds = (): number | null => {
       if (o.evalTimeout !== 'auto') return o.evalTimeout;
-      if (done - failed < kAutoTimeout.afterResults) return null;
-      return Math.max(kAutoTimeout.minSeconds, kAutoTimeout.factor * longest);
+      if (tally.evaluated < kAutoTimeout.afterResults) return null;
+      return Math.max(kAutoTimeout.minSeconds, kAutoTimeout.factor * tally.longest);
     };
 
     const mayPropose = (): boolean => {
       if (proposed >= o.maxEvals) return false;
       // Stop early enough that the slowest evaluation seen so far still fits, with a margin.
       const elapsed = (performance.now() - t0) / 1000;
-      if (o.walltime !== null && elapsed + longest * 1.25 >= o.walltime) {
+      if (o.walltime !== null && elapsed + tally.longest * 1.25 >= o.walltime) {
         if (!stoppedByWalltime) log('info', 'search.walltime.stop', { elapsed, walltime: o.walltime });
         stoppedByWalltime = true;
         return false;
@@ -184,7 +146,7 @@ export function runSearchDriver(o: SearchDriverOptions): Promise<SearchSummary> 
       if (finished) return;
       finished = true;
       progress();
-      resolve({ evaluated: done - failed, failed, best, stoppedByWalltime });
+      resolve({ evaluated: tally.evaluated, failed: tally.failed, best: tally.best, stoppedByWalltime });
     };
 
     const fail = (err: unknown): void => {
@@ -193,13 +155,14 @@ export function runSearchDriver(o: SearchDriverOptions): Promise<SearchSummary> 
       reject(err);
     };
 
-    const pickWorker = (c: Candidate): number => {
+    /** A free worker for `c`, preferring one it has not failed on; `relaxed`: any free one. */
+    const pickWorker = (c: Candidate, relaxed = false): number => {
       const usable = states.map((s, i) => (!s.retired ? i : -1)).filter((i) => i >= 0);
       const free = usable.filter((i) => !states[i]!.busy);
       const fresh = free.find((i) => !c.avoid.has(i));
       if (fresh !== undefined) return fresh;
       // Every usable worker already failed this candidate: any free one will do.
-      if (usable.every((i) => c.avoid.has(i)) && free.length > 0) return free[0]!;
+      if ((relaxed || usable.every((i) => c.avoid.has(i))) && free.length > 0) return free[0]!;
       return -1;
     };
 
@@ -211,8 +174,14 @@ export function runSearchDriver(o: SearchDriverOptions): Promise<SearchSummary> 
             throw new SearchAbortedError('every training actor failed repeatedly; the journal keeps what was recorded, --resume continues', { details: { workers: states.length } });
           }
           if (!states.some((s) => !s.busy && !s.retired)) break;
+          let relaxed = false;
           let k = queue.findIndex((c) => pickWorker(c) >= 0);
-          if (k < 0) {
+          if (k < 0 && queue.length > 0 && !mayPropose()) {
+            // Nothing new to propose: rather than wait for a worker the retry has not failed
+            // on (it may be hung for good), it takes the free one.
+            relaxed = true;
+            k = 0;
+          } else if (k < 0) {
             // Queued retries wait for a worker they have not failed on; a new proposal can
             // take the free one meanwhile.
             if (!mayPropose()) break;
@@ -224,7 +193,7 @@ export function runSearchDriver(o: SearchDriverOptions): Promise<SearchSummary> 
             k = queue.length - 1;
           }
           const c = queue.splice(k, 1)[0]!;
-          dispatch(c, pickWorker(c));
+          dispatch(c, pickWorker(c, relaxed));
         }
       } catch (err) {
         fail(err);
@@ -301,11 +270,7 @@ export function runSearchDriver(o: SearchDriverOptions): Promise<SearchSummary> 
         return;
       }
       o.strategy.tell(r.id, r.arch, r.score);
-      done++;
-      doneHere++;
-      if (r.transfer.layersTransferred > 0) hits++;
-      if (!best || r.score > best.score) best = r;
-      longest = Math.max(longest, r.totalSeconds);
+      tally.add(r, false);
       progress();
     };
 
@@ -328,9 +293,7 @@ export function runSearchDriver(o: SearchDriverOptions): Promise<SearchSummary> 
         return;
       }
       o.strategy.tell(r.id, r.arch, NaN);
-      done++;
-      doneHere++;
-      failed++;
+      tally.add(r, false);
       progress();
     };
 

@@ -32,6 +32,10 @@ export interface SearchOptions {
   out: string;
   /** Seconds this run may take, e.g. the batch job's limit (null: unlimited); a resumed run gets its own. */
   walltime: number | null;
+  /** Memory each rank's layer store keeps before it spills least recently used layers (MiB). */
+  storeMb: number;
+  /** Where layers spill (null: `<out>/spill`); on a cluster, the parallel file system. */
+  spillDir: string | null;
   /** tfjs backend to force (null: the best that loads). */
   backend: string | null;
   /** Times a candidate is handed to another actor after its actor dies or times out. */

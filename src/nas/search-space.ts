@@ -4,7 +4,7 @@
 // concatenate. An architecture is one choice index per variable, in node order, so a change
 // late in the vector keeps a long common prefix of layers. Knows nothing of tfjs or files.
 
-import type { LayerOp } from '../train/architecture.js';
+import type { LayerOp } from '../train/index.js';
 
 export type MergeKind = 'add' | 'concatenate';
 

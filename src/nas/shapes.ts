@@ -3,7 +3,7 @@
 // projected) before any model is built. Returns a reason string instead of throwing, so
 // callers can name the node and op that does not fit.
 
-import type { LayerOp } from '../train/architecture.js';
+import type { LayerOp } from '../train/index.js';
 
 export type Shape = number[];
 

@@ -5,7 +5,7 @@
 // AddByProjecting does. Identity choices (and flattening what is flat) add no layer; the model builder adds the output head
 // (and the flatten before it). Deterministic: the same vector always gives the same node list.
 
-import type { Architecture, ArchNode, TaskKind } from '../train/architecture.js';
+import type { Architecture, ArchNode, TaskKind } from '../train/index.js';
 import { SearchSpaceError } from './errors.js';
 import { checkVector, skipDistances, type SearchSpace } from './search-space.js';
 import { sameShape, shapeAfter, type Shape } from './shapes.js';

@@ -4,8 +4,7 @@
 
 import type * as tf from '@tensorflow/tfjs';
 import { buildModel, evaluateModel, loadModel, selectBackend, trainModel } from '../train/index.js';
-import type { Architecture } from '../train/architecture.js';
-import type { Dataset } from '../train/data/dataset.js';
+import type { Architecture, Dataset } from '../train/index.js';
 import type { TopKRecord } from './evaluation-record.js';
 import { loadSearchData, type DataRequest } from './load-data.js';
 import { checkpointDir } from './run-files.js';

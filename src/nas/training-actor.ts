@@ -4,7 +4,7 @@
 // LayerClient. Nothing here knows ranks beyond the number it was given.
 
 import { selectBackend } from '../train/index.js';
-import type { Dataset } from '../train/data/dataset.js';
+import type { Dataset } from '../train/index.js';
 import { evaluateCandidate, type CandidateContext, type CandidateSettings } from './evaluate-candidate.js';
 import type { EvaluationResult, EvaluationTask } from './evaluation-task.js';
 import { connectStore } from './store-bridge.js';

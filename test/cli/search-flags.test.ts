@@ -43,7 +43,7 @@ describe('graft search / topk (flags)', () => {
   });
 
   it('refuses bad values naming the option', () => {
-    for (const args of [['--max-evals', 'zero'], ['--transfer', 'all'], ['--walltime', 'soon'], ['--sample', '9', '--population', '4'], ['--epochs']]) {
+    for (const args of [['--data', 'foo'], ['--data', join(dir, 'none.csv')], ['--max-evals', 'zero'], ['--transfer', 'all'], ['--walltime', 'soon'], ['--sample', '9', '--population', '4'], ['--epochs']]) {
       const r = graft('search', ...args, '--out', join(dir, 'run'));
       expect(r.status, args.join(' ')).to.equal(1);
       expect(r.stderr).to.contain('ERR_INVALID_ARGUMENT');

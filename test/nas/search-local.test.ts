@@ -64,6 +64,18 @@ describe('graft search (one process, two actors)', function () {
     expect(records.map((x) => x.kind === 'topk' && `${x.start}`).sort()).to.deep.equal(['checkpoint', 'checkpoint', 'scratch', 'scratch']);
   });
 
+  it('transfers in freeze mode too, and runs the same search without transfer', () => {
+    for (const mode of [['--transfer-mode', 'freeze'], ['--transfer', 'none']]) {
+      const out = join(root, mode[1]!);
+      const r = spawnSync(process.execPath, [main, 'search', ...tiny, ...mode, '--max-evals', '8', '--population', '3', '--sample', '2', '--beta', '2', '--actors-per-rank', '2', '--out', out], { encoding: 'utf8', timeout: 240_000 });
+      expect(r.status, r.stderr).to.equal(0);
+      const evals = expectEachOnce(out, 8);
+      const transferred = evals.filter((e) => e.transfer.layersTransferred > 0).length;
+      if (mode[1] === 'none') expect(transferred).to.equal(0);
+      else expect(transferred).to.be.greaterThan(0);
+    }
+  });
+
   it('resumes after being killed mid-search: nothing lost, in-flight candidates rerun', async () => {
     const out = join(root, 'killed');
     const n = 14;

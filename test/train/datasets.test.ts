@@ -74,6 +74,12 @@ describe('loadCsvDataset()', () => {
     expect(new Set(ds.train.y)).to.deep.equal(new Set([0, 1, 2]));
   });
 
+  it('takes a first row of numbers and a class name as data, not as a header', async () => {
+    const ds = await loadCsvDataset({ path: f('no-header-names.csv'), task: 'classification', validationFraction: 0, testFraction: 0, normalize: 'none' });
+    expect(ds.train.count).to.equal(4);
+    expect(ds.numClasses).to.equal(3);
+  });
+
   it('reads a headerless regression file with the last column as target', async () => {
     const ds = await loadCsvDataset({ path: f('regression.csv'), task: 'regression', validationFraction: 0.25, testFraction: 0, normalize: 'none' });
     expect(ds.featureShape).to.deep.equal([2]);

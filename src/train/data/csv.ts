@@ -1,6 +1,7 @@
 // train/data/csv.ts: a Dataset from a CSV file of numeric feature columns and one label
-// column. The first row is a header when any of its cells is not a number. Class labels may
-// be integers (used as they are) or names (numbered in sorted order).
+// column. The first row is a header when the label is named or any of its feature cells is
+// not a number. Class labels may be integers (used as they are) or names (numbered in sorted
+// order).
 
 import { readFile } from 'node:fs/promises';
 import type { TaskKind } from '../architecture.js';
@@ -41,21 +42,22 @@ export async function loadCsvDataset(options: CsvDatasetOptions): Promise<Datase
   const rows = text.split(/\r?\n/).map((line, i) => ({ line: i + 1, cells: line.split(delimiter).map((c) => c.trim()) }))
     .filter((row) => row.cells.length > 1 || row.cells[0] !== '');
   if (rows.length === 0) fail('the file is empty');
-  const hasHeader = rows[0].cells.some((c) => c === '' || !Number.isFinite(Number(c)));
-  const header = hasHeader ? rows[0].cells : undefined;
-  const body = hasHeader ? rows.slice(1) : rows;
   const width = rows[0].cells.length;
   if (width < 2) fail('needs at least one feature column and a label column');
   let labelColumn = width - 1;
-  if (typeof options.label === 'string') {
-    labelColumn = header ? header.indexOf(options.label) : -1;
-    if (labelColumn < 0) fail(`no column named '${options.label}'`, { label: options.label });
-  } else if (typeof options.label === 'number') {
+  if (typeof options.label === 'number') {
     if (!Number.isInteger(options.label) || options.label < 0 || options.label >= width) {
       fail(`label column ${options.label} is outside the ${width} columns`, { label: options.label });
     }
     labelColumn = options.label;
+  } else if (typeof options.label === 'string') {
+    labelColumn = rows[0].cells.indexOf(options.label);
+    if (labelColumn < 0) fail(`no column named '${options.label}' in the header`, { label: options.label });
   }
+  // A header is a first row whose feature cells are not all numbers (class labels may be names).
+  const hasHeader = typeof options.label === 'string' ||
+    rows[0].cells.some((c, column) => column !== labelColumn && (c === '' || !Number.isFinite(Number(c))));
+  const body = hasHeader ? rows.slice(1) : rows;
   const count = body.length;
   if (count === 0) fail('has no data rows');
   const featureSize = width - 1;
