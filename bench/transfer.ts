@@ -3,9 +3,12 @@
 // (finetune and freeze), then the top-K phase (from checkpoint and from scratch) on the
 // transferred runs, all as `node dist/main.js …` child processes, and prints the score
 // distributions, Mann–Whitney U tests, best-so-far figures, time and fetch figures, top-K
-// ratios and a last RESULT line. `--quick` runs a reduced version (one space, one seed).
+// ratios and a last RESULT line. `--quick` runs a reduced version (one space, one seed);
+// `--reuse --out DIR` keeps the runs already in DIR (to finish an interrupted run or re-read it).
 //
-//   npm run bench:transfer [-- --quick] [-- --out DIR] [-- --seeds N] [-- --spaces a,b]
+//   npm run bench:transfer -- [--quick] [--out DIR] [--reuse] [--seeds N] [--spaces a,b]
+//                             [--epochs N] [--train-size N] [--max-evals N]   (budget overrides)
+//                             [--ranks N]   (each search under mpirun -n N, to fetch from peers)
 
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
@@ -26,6 +29,7 @@ import {
   readRun,
   summarize,
   summarizeRun,
+  vanElteren,
   writeReport,
   type Run,
   type RunSummary,
@@ -52,6 +56,10 @@ interface Plan {
   topk: number;
   /** Seconds any one child process may run before it is killed. */
   childTimeout: number;
+  /** Keep runs already in --out (a journal, top-K records) instead of running them again. */
+  reuse: boolean;
+  /** MPI ranks per search (1: a plain process); the top-K phase runs in one process. */
+  ranks: number;
 }
 
 interface Mode {
@@ -76,6 +84,8 @@ const kFull: Plan = {
   },
   topk: 5,
   childTimeout: 3600,
+  reuse: false,
+  ranks: 1,
 };
 
 const kQuick: Plan = {
@@ -88,6 +98,8 @@ const kQuick: Plan = {
   },
   topk: 5,
   childTimeout: 420,
+  reuse: false,
+  ranks: 1,
 };
 
 interface SpaceResult {
@@ -104,9 +116,22 @@ async function main(): Promise<void> {
       out: { type: 'string' },
       seeds: { type: 'string' },
       spaces: { type: 'string' },
+      reuse: { type: 'boolean', default: false },
+      epochs: { type: 'string' },
+      'train-size': { type: 'string' },
+      'max-evals': { type: 'string' },
+      ranks: { type: 'string' },
     },
   });
-  const plan: Plan = { ...(values.quick ? kQuick : kFull) };
+  const plan: Plan = { ...(values.quick ? kQuick : kFull), reuse: values.reuse };
+  if (values.ranks !== undefined) plan.ranks = positiveInt(values.ranks, '--ranks');
+  // Budget overrides apply to every space, to see how the comparison moves with training per candidate.
+  const override: Partial<Budget> = {
+    ...(values.epochs !== undefined ? { epochs: positiveInt(values.epochs, '--epochs') } : {}),
+    ...(values['train-size'] !== undefined ? { trainSize: positiveInt(values['train-size'], '--train-size') } : {}),
+    ...(values['max-evals'] !== undefined ? { maxEvals: positiveInt(values['max-evals'], '--max-evals') } : {}),
+  };
+  plan.budget = Object.fromEntries(Object.entries(plan.budget).map(([k, b]) => [k, { ...b, ...override }]));
   if (values.seeds !== undefined) plan.seeds = Array.from({ length: positiveInt(values.seeds, '--seeds') }, (_, i) => i + 1);
   if (values.spaces !== undefined) plan.spaces = values.spaces.split(',');
   for (const s of plan.spaces) if (!plan.budget[s]) fail(`no budget for space '${s}' (known: ${Object.keys(plan.budget).join(', ')})`);
@@ -115,7 +140,10 @@ async function main(): Promise<void> {
   mkdirSync(outRoot, { recursive: true });
 
   await requireCommands();
-  console.log(`transfer vs scratch: ${values.quick ? 'quick' : 'full'} run, spaces ${plan.spaces.join(', ')}, seeds ${plan.seeds.join(', ')}, top-${plan.topk}`);
+  console.log(
+    `transfer vs scratch: ${values.quick ? 'quick' : 'full'} run, spaces ${plan.spaces.join(', ')}, seeds ${plan.seeds.join(', ')}, ` +
+      `${plan.ranks} rank(s), top-${plan.topk}`,
+  );
   console.log(`runs in ${outRoot}\n`);
 
   const results: SpaceResult[] = [];
@@ -147,16 +175,24 @@ async function runSpace(space: string, plan: Plan, outRoot: string): Promise<Spa
         '--out', dir,
         '--no-progress',
       ];
-      const seconds = await graft(args, dir, plan.childTimeout);
-      console.log(`  ${space} seed ${seed} ${mode.name}: search done in ${fmtSeconds(seconds)}`);
+      if (plan.reuse && existsSync(join(dir, 'journal.jsonl'))) {
+        console.log(`  ${space} seed ${seed} ${mode.name}: reusing ${dir}`);
+      } else {
+        const seconds = await graft(args, dir, plan.childTimeout, plan.ranks);
+        console.log(`  ${space} seed ${seed} ${mode.name}: search done in ${fmtSeconds(seconds)}`);
+      }
       (runs[mode.name] ??= []).push(await readRun(dir, mode.name));
     }
   }
   // Top-K on the first seed's transferred run: each model trained fully from its search
   // checkpoint and from scratch, with early stopping.
   const topkDir = join(outRoot, space, `seed-${plan.seeds[0]}`, kFinetune.name);
-  const seconds = await graft(['topk', topkDir, '--k', String(plan.topk)], topkDir, plan.childTimeout * 2);
-  console.log(`  ${space} top-${plan.topk}: done in ${fmtSeconds(seconds)}`);
+  if (plan.reuse && runs[kFinetune.name]![0]!.topk.length > 0) {
+    console.log(`  ${space} top-${plan.topk}: reusing the records in ${topkDir}`);
+  } else {
+    const seconds = await graft(['topk', topkDir, '--k', String(plan.topk)], topkDir, plan.childTimeout * 2);
+    console.log(`  ${space} top-${plan.topk}: done in ${fmtSeconds(seconds)}`);
+  }
   const withTopk = await readRun(topkDir, kFinetune.name);
   runs[kFinetune.name]![0] = withTopk;
   const report = await writeReport(topkDir, { vs: join(outRoot, space, `seed-${plan.seeds[0]}`, kNone.name), label: kFinetune.name, vsLabel: kNone.name });
@@ -164,18 +200,30 @@ async function runSpace(space: string, plan: Plan, outRoot: string): Promise<Spa
   return { space, runs, topk: summarizeRun(withTopk).topk.pairs };
 }
 
-/** Runs `node dist/main.js …args`, output to DIR/bench.log; resolves to its wall seconds. */
-function graft(args: string[], logDir: string, timeoutSeconds: number): Promise<number> {
+/**
+ * Runs `node dist/main.js …args` (under `mpirun -n ranks` when ranks > 1), output to
+ * DIR/bench-<command>.log; resolves to its wall seconds. The child leads its own process group,
+ * so a timeout kills mpirun and every rank it started.
+ */
+function graft(args: string[], logDir: string, timeoutSeconds: number, ranks = 1): Promise<number> {
   mkdirSync(logDir, { recursive: true });
   const logPath = join(logDir, `bench-${args[0]}.log`);
   const logFile = createWriteStream(logPath);
   const started = performance.now();
+  const [command, argv] =
+    ranks > 1 ? ['mpirun', ['-n', String(ranks), '--oversubscribe', process.execPath, kMain, ...args]] : [process.execPath, [kMain, ...args]];
+  // OpenMPI refuses to start as root unless told; CI and containers run as root.
+  const env = process.getuid?.() === 0 ? { ...process.env, OMPI_ALLOW_RUN_AS_ROOT: '1', OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: '1' } : process.env;
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [kMain, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env });
     child.stdout.pipe(logFile);
     child.stderr.pipe(logFile);
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
       reject(new Error(`graft ${args[0]} ran past ${timeoutSeconds} s and was killed; see ${logPath}`));
     }, timeoutSeconds * 1000);
     child.on('error', (err) => {
@@ -204,8 +252,8 @@ async function requireCommands(): Promise<void> {
 
 function printSpace(r: SpaceResult, plan: Plan): void {
   const b = plan.budget[r.space]!;
-  console.log(`== ${r.space}: ${plan.seeds.length} seed(s) × ${b.maxEvals} evaluations, ${b.epochs} epoch(s) on ${b.trainSize} samples, ${b.actorsPerRank} actors`);
-  console.log('mode              cands  mean    median  q1      q3      best    train time  hit rate  fetched     fetch time (share)');
+  console.log(`== ${r.space}: ${plan.seeds.length} seed(s) × ${b.maxEvals} evaluations, ${b.epochs} epoch(s) on ${b.trainSize} samples, ${plan.ranks} rank(s) × ${b.actorsPerRank} actors`);
+  console.log('mode              cands  mean    median  q1      q3      best    train time  hit rate  fetched     fetch time (share)  local/peer/spill');
   const summaries: Record<string, RunSummary[]> = {};
   for (const mode of plan.modes) {
     const runs = r.runs[mode.name]!;
@@ -227,7 +275,8 @@ function printSpace(r: SpaceResult, plan: Plan): void {
         fmtSeconds(total((x) => x.trainSeconds)).padEnd(11),
         fmtShare(mean(sums.map((x) => x.transfer.hitRate))).padEnd(9),
         fmtBytes(total((x) => x.transfer.bytesFetched)).padEnd(11),
-        `${fmtSeconds(total((x) => x.transfer.fetchSeconds))} (${fmtShare(evalSeconds > 0 ? total((x) => x.transfer.fetchSeconds) / evalSeconds : 0)})`,
+        `${fmtSeconds(total((x) => x.transfer.fetchSeconds))} (${fmtShare(evalSeconds > 0 ? total((x) => x.transfer.fetchSeconds) / evalSeconds : 0)})`.padEnd(19),
+        `${total((x) => x.transfer.sources.local)}/${total((x) => x.transfer.sources.peer)}/${total((x) => x.transfer.sources.spill)}`,
       ].join(' '),
     );
   }
@@ -235,10 +284,12 @@ function printSpace(r: SpaceResult, plan: Plan): void {
   for (const mode of plan.modes.filter((m) => m !== kNone)) {
     const runs = r.runs[mode.name]!;
     const pooled = mannWhitneyU(runs.flatMap(scoresOf), none.flatMap(scoresOf));
+    const stratified = vanElteren(runs.map((run, i) => ({ x: scoresOf(run), y: scoresOf(none[i]!) })));
     const perSeed = runs.map((run, i) => compareRuns(run, none[i]!));
     console.log(
       `${mode.name} vs none: mean gain ${fmtSigned(mean(perSeed.map((c) => c?.meanGain ?? NaN)))}, ` +
-        `U ${fmtNumber(pooled.u, 1)}, p ${fmtP(pooled.p)} (${pooled.method}), P(beats scratch) ${fmtShare(pooled.effect)}; ` +
+        `pooled U ${fmtNumber(pooled.u, 1)}, p ${fmtP(pooled.p)} (${pooled.method}), P(beats scratch) ${fmtShare(pooled.effect)}; ` +
+        `stratified by seed (van Elteren) z ${fmtNumber(stratified.z, 2)}, p ${fmtP(stratified.p)}; ` +
         `per seed p: ${perSeed.map((c) => (c ? fmtP(c.test.p) : '–')).join(', ')}`,
     );
   }
@@ -275,12 +326,12 @@ function printSpace(r: SpaceResult, plan: Plan): void {
 
 function printResult(results: SpaceResult[]): void {
   // score_gain: mean over (space, seed) of the finetune run's mean score minus scratch's;
-  // p_value: the pooled two-sided test of every finetune candidate against every scratch one
-  // (balanced: the same number of evaluations per space and seed on both sides).
+  // p_value: one two-sided test of finetune against scratch stratified by (space, seed), each
+  // stratum a matched pair of searches. Pooling would mix spaces whose scores sit on different
+  // scales (an MLP near 0.88, a CNN near 0.65 on these budgets).
   const gains = results.flatMap((r) => r.runs[kFinetune.name]!.map((run, i) => compareRuns(run, r.runs[kNone.name]![i]!)?.meanGain ?? NaN));
-  const transfer = results.flatMap((r) => r.runs[kFinetune.name]!.flatMap(scoresOf));
-  const scratch = results.flatMap((r) => r.runs[kNone.name]!.flatMap(scoresOf));
-  const p = transfer.length > 0 && scratch.length > 0 ? mannWhitneyU(transfer, scratch).p : NaN;
+  const strata = results.flatMap((r) => r.runs[kFinetune.name]!.map((run, i) => ({ x: scoresOf(run), y: scoresOf(r.runs[kNone.name]![i]!) })));
+  const p = strata.some((st) => st.x.length > 0 && st.y.length > 0) ? vanElteren(strata).p : NaN;
   const pairs = results.flatMap((r) => r.topk);
   const finite = (xs: number[]) => xs.filter(Number.isFinite);
   const avg = (xs: number[]) => (finite(xs).length > 0 ? mean(finite(xs)) : NaN);

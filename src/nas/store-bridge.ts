@@ -2,22 +2,30 @@
 // its own port protocol (store/store-service.ts, store/store-client.ts), but an actor thread
 // has no port to the main thread of its own: the runtime passes only serialisable arguments.
 // So each side gets a stand-in port over BroadcastChannels, which every thread of a process
-// can open by name: requests on one shared channel tagged with the client's id, replies on a
-// channel per client. Shared memory crosses them as shared memory, so layers fetched from this
-// rank's arenas still reach the actor without a copy.
+// can open by name: an actor says hello on a shared channel, then talks to the bridge on a
+// request and a reply channel of its own. Shared memory crosses them as shared memory, so
+// layers fetched from this rank's arenas still reach the actor without a copy.
 
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { BroadcastChannel, type MessagePort } from 'node:worker_threads';
 import { StoreClient, serveStore, type LayerStore } from '../store/index.js';
 
-const kRequestChannel = 'graft.nas.store';
-const replyChannelOf = (client: string): string => `graft.nas.store.${client}`;
+const kHelloChannel = 'graft.nas.store';
+/** An actor repeats its hello until welcomed, in case it started before its rank's bridge. */
+const kHelloEveryMs = 250;
+const requestChannelOf = (client: string): string => `graft.nas.store.${client}.requests`;
+const replyChannelOf = (client: string): string => `graft.nas.store.${client}.replies`;
 
-/** A request as it travels on the shared channel. */
-interface Envelope {
+/** The one message on the shared channel: an actor asking to be served. */
+interface Hello {
+  kind: 'hello';
   client: string;
-  msg: unknown;
+}
+
+/** The bridge's first message on a client's reply channel: its request channel is open. */
+interface Welcome {
+  kind: 'graft.nas.store.welcome';
 }
 
 /** The port-shaped surface serveStore and StoreClient use, over BroadcastChannels. */
@@ -51,46 +59,78 @@ function unref(channel: BroadcastChannel): BroadcastChannel {
   return channel;
 }
 
-/** The main thread's side: serves every actor of this rank that connects. */
+/**
+ * The main thread's side: serves every actor of this rank that says hello. Each actor gets a
+ * request and a reply channel of its own, so layer bytes are cloned for the one receiver
+ * only, not for every thread that listens on a shared name.
+ */
 export class StoreBridge {
-  readonly #requests = unref(new BroadcastChannel(kRequestChannel));
+  readonly #hello = unref(new BroadcastChannel(kHelloChannel));
   readonly #ports = new Map<string, ChannelPort>();
 
   constructor(store: LayerStore) {
-    this.#requests.onmessage = (event) => {
-      const { client, msg } = (event as MessageEvent).data as Envelope;
-      if (typeof client !== 'string') return;
-      let port = this.#ports.get(client);
-      if (!port) {
-        const replies = unref(new BroadcastChannel(replyChannelOf(client)));
-        port = new ChannelPort((m) => replies.postMessage(m), () => replies.close());
-        this.#ports.set(client, port);
-        serveStore(store, port as unknown as MessagePort);
-      }
-      port.emit('message', msg);
+    this.#hello.onmessage = (event) => {
+      const hello = (event as MessageEvent).data as Hello;
+      if (hello?.kind !== 'hello' || typeof hello.client !== 'string' || this.#ports.has(hello.client)) return;
+      const requests = unref(new BroadcastChannel(requestChannelOf(hello.client)));
+      const replies = unref(new BroadcastChannel(replyChannelOf(hello.client)));
+      const port = new ChannelPort(
+        (m) => replies.postMessage(m),
+        () => {
+          requests.close();
+          replies.close();
+        },
+      );
+      requests.onmessage = (e) => port.emit('message', (e as MessageEvent).data);
+      this.#ports.set(hello.client, port);
+      serveStore(store, port as unknown as MessagePort);
+      replies.postMessage({ kind: 'graft.nas.store.welcome' } satisfies Welcome);
     };
   }
 
   /** Stops serving; fetches an actor did not release are released. */
   close(): void {
-    this.#requests.close();
+    this.#hello.close();
     for (const port of this.#ports.values()) port.close();
     this.#ports.clear();
   }
 }
 
-/** The actor's side: a StoreClient talking to its rank's StoreBridge. */
+/**
+ * The actor's side: a StoreClient talking to its rank's StoreBridge. Requests made before the
+ * bridge has answered the hello wait, since a BroadcastChannel message reaches only channels
+ * already open.
+ */
 export function connectStore(): StoreClient {
   const client = randomUUID();
-  const requests = unref(new BroadcastChannel(kRequestChannel));
+  const hello = unref(new BroadcastChannel(kHelloChannel));
+  const requests = unref(new BroadcastChannel(requestChannelOf(client)));
   const replies = unref(new BroadcastChannel(replyChannelOf(client)));
+  let waiting: unknown[] | null = [];
   const port = new ChannelPort(
-    (msg) => requests.postMessage({ client, msg } satisfies Envelope),
+    (msg) => (waiting ? waiting.push(msg) : requests.postMessage(msg)),
     () => {
+      clearInterval(again);
+      hello.close();
       requests.close();
       replies.close();
     },
   );
-  replies.onmessage = (event) => port.emit('message', (event as MessageEvent).data);
+  replies.onmessage = (event) => {
+    const msg = (event as MessageEvent).data as Welcome | unknown;
+    if ((msg as Welcome)?.kind === 'graft.nas.store.welcome') {
+      const queued = waiting ?? [];
+      waiting = null;
+      clearInterval(again);
+      hello.close();
+      for (const m of queued) requests.postMessage(m);
+      return;
+    }
+    port.emit('message', msg);
+  };
+  const sayHello = (): void => hello.postMessage({ kind: 'hello', client } satisfies Hello);
+  const again = setInterval(sayHello, kHelloEveryMs);
+  again.unref();
+  sayHello();
   return new StoreClient(port as unknown as MessagePort);
 }

@@ -113,6 +113,47 @@ export function mannWhitneyU(x: readonly number[], y: readonly number[], options
   return { u, uOther, p: Math.min(1, 2 * normalSf(z)), method: 'asymptotic', effect, z };
 }
 
+export interface StratifiedResult {
+  /** Normal score of the weighted rank sums; positive when x tends to be larger. */
+  z: number;
+  /** Two-sided p-value. */
+  p: number;
+  /** Strata that entered the test (those with values on both sides). */
+  strata: number;
+}
+
+/**
+ * Van Elteren's stratified Wilcoxon–Mann–Whitney test: one two-sided test of x against y over
+ * several strata (here: spaces and seeds, each a matched pair of searches), without pooling
+ * values whose scales differ between strata. Each stratum's rank sum of x, centred on its
+ * null mean, is weighted by 1 / (N + 1) (locally most powerful for a shift); variances carry
+ * the tie correction. No continuity correction: the sum is not on an integer lattice.
+ */
+export function vanElteren(strata: readonly { x: readonly number[]; y: readonly number[] }[]): StratifiedResult {
+  let num = 0;
+  let variance = 0;
+  let used = 0;
+  for (const { x, y } of strata) {
+    if (x.length === 0 || y.length === 0) continue;
+    requireSample(x, 'vanElteren');
+    requireSample(y, 'vanElteren');
+    const nx = x.length;
+    const ny = y.length;
+    const n = nx + ny;
+    const { ranks, tieTerm } = midRanks([...x, ...y]);
+    let w = 0;
+    for (let i = 0; i < nx; i++) w += ranks[i]!;
+    const weight = 1 / (n + 1);
+    num += weight * (w - (nx * (n + 1)) / 2);
+    variance += weight * weight * ((nx * ny) / 12) * (n + 1 - (n > 1 ? tieTerm / (n * (n - 1)) : 0));
+    used++;
+  }
+  if (used === 0) throw new StatisticsError('vanElteren: no stratum has values on both sides');
+  if (variance <= 0) return { z: 0, p: 1, strata: used };
+  const z = num / Math.sqrt(variance);
+  return { z, p: Math.min(1, 2 * normalSf(Math.abs(z))), strata: used };
+}
+
 /** Mid-ranks (1-based) of the values, and Σ(t³ − t) over groups of t tied values. */
 function midRanks(values: readonly number[]): { ranks: number[]; tieTerm: number } {
   const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);

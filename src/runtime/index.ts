@@ -3,6 +3,7 @@
 
 export { init } from './init.js';
 export { Runtime, type KillOptions } from './runtime.js';
+export { ActorClass } from './actor-class.js';
 export { currentActor, type ActorContext } from './context.js';
 export { kActor, actorRefOf, isHandle, type Remote } from './handle.js';
 export { ObjectRef } from './object-ref.js';

@@ -201,12 +201,11 @@ export class RankNode implements SupervisorHost {
         const gpus = this.#gpus.allocate(request.actor.id, request.spec.options.resources.gpu);
         const supervisor = new ActorSupervisor(request.actor, request.spec, gpus, this);
         this.#actors.set(request.actor.id, supervisor);
-        try {
-          await supervisor.start();
-        } finally {
-          // A rank that has started one actor will likely start more: have the next thread ready.
-          if (!this.#stopping) this.#spares.fill();
-        }
+        const started = supervisor.start();
+        // start() has taken the spare (if one was ready). A rank that starts one actor will
+        // likely start more: the next thread boots while this actor loads its module.
+        this.#spares.fill();
+        await started;
         return null;
       }
       case 'open-relay':

@@ -39,7 +39,9 @@ export class RelayHub {
     const conn = this.#nextConn++;
     const { port1: forward, port2: callerEnd } = new MessageChannel();
     this.#outgoing.set(conn, forward);
-    forward.on('message', (bytes: Uint8Array) => this.#send(actor.rank, { kind: 'to-actor', conn, bytes }));
+    // A batch that cannot be sent ends the relay: the caller's link then treats its calls as lost
+    // (retried or failed) instead of waiting for replies that cannot come.
+    forward.on('message', (bytes: Uint8Array) => this.#send(actor.rank, { kind: 'to-actor', conn, bytes }, () => forward.close()));
     forward.once('close', () => {
       if (this.#outgoing.get(conn) !== forward) return;
       this.#outgoing.delete(conn);
@@ -61,7 +63,7 @@ export class RelayHub {
     const { port, incarnation, lastDeath } = await this.#connectLocal(actor, after);
     const key = `${source}:${conn}`;
     this.#incoming.set(key, port);
-    port.on('message', (bytes: Uint8Array) => this.#send(source, { kind: 'to-caller', conn, bytes }));
+    port.on('message', (bytes: Uint8Array) => this.#send(source, { kind: 'to-caller', conn, bytes }, () => port.close()));
     port.once('close', () => {
       if (this.#incoming.get(key) !== port) return;
       this.#incoming.delete(key);
@@ -109,8 +111,11 @@ export class RelayHub {
     }
   }
 
-  #send(dest: number, frame: RelayFrame): void {
-    this.#transport.send(dest, kTagRelay, encode(frame)).catch((err) => log('warn', 'runtime.relay.send-failed', { dest, kind: frame.kind, error: err }));
+  #send(dest: number, frame: RelayFrame, onFailure?: () => void): void {
+    this.#transport.send(dest, kTagRelay, encode(frame)).catch((err) => {
+      log('warn', 'runtime.relay.send-failed', { dest, kind: frame.kind, error: err });
+      onFailure?.();
+    });
   }
 }
 

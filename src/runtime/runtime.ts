@@ -4,6 +4,7 @@
 // engine behind it (node.ts on a main thread, a parent port in an actor) stays private.
 
 import { ClosedError, InvalidArgumentError } from '../errors.js';
+import { ActorClass } from './actor-class.js';
 import { encodeDetached } from './codec.js';
 import type { ControlClient } from './control.js';
 import { NotDriverError } from './errors.js';
@@ -80,6 +81,16 @@ export class Runtime {
       spec: { moduleUrl: url, className, args: encodeDetached(args), options: resolved },
     });
     return this.#core.router.handle<T>(ref);
+  }
+
+  /**
+   * The class `className` of `moduleUrl` as a value: `.options({...})` returns a configured copy,
+   * `.spawn(...args)` starts an actor. Type it with the class: `actorClass<typeof Trainer>(…)`.
+   */
+  actorClass<C extends abstract new (...args: any[]) => unknown>(moduleUrl: string | URL, className: string, options: SpawnOptions = {}): ActorClass<C> {
+    resolveModuleUrl(moduleUrl);
+    checkIdentifier(className, 'className');
+    return new ActorClass<C>(this, moduleUrl, className, options);
   }
 
   /** The handle of the live actor spawned with `name`; rejects with ActorNotFoundError. */

@@ -10,6 +10,7 @@ export const kActorWorkerUrl = new URL('./actor-worker.js', import.meta.url);
 
 export class SpareThreads {
   #spare: Worker | undefined;
+  #onExit: (() => void) | undefined;
   #closed = false;
   readonly #onError = (err: Error): void => log('warn', 'runtime.spare.error', { error: err });
 
@@ -18,7 +19,7 @@ export class SpareThreads {
     const worker = this.#spare;
     if (!worker) return undefined;
     this.#spare = undefined;
-    worker.removeAllListeners('exit');
+    worker.off('exit', this.#onExit!);
     worker.off('error', this.#onError);
     worker.ref();
     return worker;
@@ -30,9 +31,10 @@ export class SpareThreads {
     const worker = new Worker(kActorWorkerUrl, { workerData: null });
     worker.unref();
     worker.on('error', this.#onError);
-    worker.once('exit', () => {
+    this.#onExit = () => {
       if (this.#spare === worker) this.#spare = undefined;
-    });
+    };
+    worker.once('exit', this.#onExit);
     this.#spare = worker;
   }
 

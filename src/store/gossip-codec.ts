@@ -13,6 +13,12 @@ export function encodeGossip<V>(msg: GossipMsg<V>): Uint8Array {
   return packr.pack(wire);
 }
 
+/** Bytes of one value encoded on its own: what it adds to a message, give or take the shared
+ * msgpack record headers (so a sum of these is a slight overestimate). */
+export function encodedSize(value: unknown): number {
+  return packr.pack(value).byteLength;
+}
+
 export function decodeGossip<V>(bytes: Uint8Array): GossipMsg<V> {
   let raw: unknown;
   try {

@@ -5,10 +5,11 @@
 // peers; peers answer 'ack'; initiators answer 'ack2'; peers apply), so news travels at most
 // two hops per round, as when every message takes about one period to arrive.
 
-import { encodeGossip } from './gossip-codec.js';
+import { encodeGossip, encodedSize } from './gossip-codec.js';
 import { GossipReplica } from './gossip-replica.js';
+import { defaultSuspectAfter } from './options.js';
 import { choosePeers, seededRandom } from './peer-choice.js';
-import type { GossipMsg } from './protocol.js';
+import type { GossipMsg, GossipRecord } from './protocol.js';
 
 export interface GossipSimulationOptions<V> {
   ranks: number;
@@ -41,10 +42,6 @@ export interface GossipSimulationResult {
   falseSuspicions: number;
 }
 
-export function defaultSuspectAfter(ranks: number): number {
-  return 2 * Math.ceil(Math.log2(Math.max(2, ranks))) + 6;
-}
-
 export function simulateGossip<V>(options: GossipSimulationOptions<V>): GossipSimulationResult {
   const n = options.ranks;
   const log2n = Math.ceil(Math.log2(Math.max(2, n)));
@@ -61,9 +58,21 @@ export function simulateGossip<V>(options: GossipSimulationOptions<V>): GossipSi
 
   let bytes = 0;
   let messages = 0;
+  const recordBytes = new WeakMap<GossipRecord<V>, number>();
   const count = (msg: GossipMsg<V>): void => {
-    bytes += encodeGossip(msg).byteLength;
     messages++;
+    if (msg.kind === 'syn') {
+      bytes += encodeGossip(msg).byteLength;
+      return;
+    }
+    bytes += encodeGossip({ ...msg, deltas: msg.deltas.map((d) => ({ origin: d.origin, upTo: d.upTo, records: [] })) }).byteLength;
+    for (const d of msg.deltas) {
+      for (const r of d.records) {
+        let size = recordBytes.get(r);
+        if (size === undefined) recordBytes.set(r, (size = encodedSize(r)));
+        bytes += size;
+      }
+    }
   };
   const holdsAll = (r: GossipReplica<V>): boolean => writers.every((w) => r.seen(w) >= 1);
 

@@ -64,6 +64,8 @@ export class LayerStore {
   readonly #table: BlobTable;
   /** This rank's own entries, as last published. */
   readonly #own = new Map<string, ModelEntry>();
+  /** Model ids whose put is under way, so a second put of the same id is refused at once. */
+  readonly #putting = new Set<string>();
   #bytesStored = 0;
   #bytesSaved = 0;
   #closed = false;
@@ -90,9 +92,18 @@ export class LayerStore {
   async put(model: PutModel): Promise<PutResult> {
     this.#checkOpen();
     checkPut(model);
-    if (this.#own.has(model.modelId) || this.#index.entry(model.modelId)) {
+    if (this.#own.has(model.modelId) || this.#putting.has(model.modelId) || this.#index.entry(model.modelId)) {
       throw new DuplicateModelError(`model ${model.modelId} is already stored`, { details: { modelId: model.modelId } });
     }
+    this.#putting.add(model.modelId);
+    try {
+      return await this.#put(model);
+    } finally {
+      this.#putting.delete(model.modelId);
+    }
+  }
+
+  async #put(model: PutModel): Promise<PutResult> {
     const layers: LayerInfo[] = [];
     const result: PutResult = { modelId: model.modelId, layersStored: 0, layersReferenced: 0, bytesStored: 0, bytesSaved: 0 };
     for (const layer of model.layers) {

@@ -60,6 +60,12 @@ export const kStoreDefaults: Readonly<ResolvedLayerStoreOptions> = Object.freeze
   fetchTimeoutMs: 10_000,
 });
 
+/** Periods of heartbeat silence before suspicion, by job size: heartbeats need about
+ * log2(size) rounds to spread, so this leaves room for twice that and some slack. */
+export function defaultSuspectAfter(ranks: number): number {
+  return 2 * Math.ceil(Math.log2(Math.max(2, ranks))) + 6;
+}
+
 export function resolveGossipOptions(options: GossipOptions = {}): ResolvedGossipOptions {
   checkKeys(options, kGossipDefaults, 'gossip');
   const o = { ...kGossipDefaults, ...stripUndefined(options) };

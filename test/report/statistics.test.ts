@@ -2,7 +2,7 @@
 // U test against values computed independently (numpy 2, scipy 1.17, Python's math.erfc).
 
 import { expect } from 'chai';
-import { erfc, mannWhitneyU, mean, median, normalCdf, normalSf, quantile, StatisticsError, summarize } from 'graft/report';
+import { erfc, mannWhitneyU, mean, median, normalCdf, normalSf, quantile, StatisticsError, summarize, vanElteren } from 'graft/report';
 
 function close(actual: number, expected: number, rel = 1e-12): void {
   expect(Math.abs(actual - expected), `${actual} vs ${expected}`).to.be.at.most(rel * Math.abs(expected) + 1e-300);
@@ -107,6 +107,44 @@ describe('report statistics', () => {
 
     it('refuses the exact method for tied samples', () => {
       expect(() => mannWhitneyU([1, 2, 2], [3, 4], { method: 'exact' })).to.throw(StatisticsError);
+    });
+  });
+
+  describe('vanElteren()', () => {
+    const a = [0.91, 0.93, 0.93, 0.95, 0.9, 0.97, 0.93, 0.96, 0.94, 0.92];
+    const b = [0.88, 0.9, 0.93, 0.89, 0.91, 0.9, 0.87, 0.92, 0.93, 0.86, 0.9];
+
+    it('with one stratum is the tie-corrected Mann–Whitney test without continuity correction (scipy: p 0.0039512913…)', () => {
+      const r = vanElteren([{ x: a, y: b }]);
+      expect(r.strata).to.equal(1);
+      close(r.z, (2.8464438489106376 * 40.5) / 40, 1e-12); // scipy's z with the 0.5 correction, rescaled
+      close(r.p, 0.003951291383259327, 1e-12);
+    });
+
+    it('two identical strata multiply z by √2; swapping the sides flips its sign', () => {
+      const one = vanElteren([{ x: a, y: b }]);
+      const two = vanElteren([{ x: a, y: b }, { x: a, y: b }]);
+      close(two.z, Math.SQRT2 * one.z, 1e-12);
+      const swapped = vanElteren([{ x: b, y: a }, { x: b, y: a }]);
+      close(swapped.z, -two.z, 1e-12);
+      close(swapped.p, two.p, 1e-12);
+    });
+
+    it('a shift in every stratum is detected even when the strata\'s scales differ', () => {
+      const low = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6];
+      const high = [10, 20, 30, 40, 50, 60];
+      const r = vanElteren([
+        { x: low.map((v) => v + 0.05), y: low },
+        { x: high.map((v) => v + 5), y: high },
+      ]);
+      expect(r.z).to.be.greaterThan(0);
+      // Pooling would compare 0.15 with 60; the strata keep each comparison within its scale.
+      close(r.z, vanElteren([{ x: low.map((v) => v + 0.05), y: low }]).z * Math.SQRT2, 1e-12);
+    });
+
+    it('skips strata without values on one side and refuses when none is left', () => {
+      expect(vanElteren([{ x: a, y: b }, { x: [], y: [1] }]).strata).to.equal(1);
+      expect(() => vanElteren([{ x: [], y: [1] }])).to.throw(StatisticsError);
     });
   });
 });

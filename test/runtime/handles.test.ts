@@ -97,3 +97,24 @@ describe('runtime: handles and named actors', () => {
     expect((err as InvalidArgumentError).details).to.include({ option: 'maxRestart', suggestion: 'maxRestarts' });
   });
 });
+
+describe('runtime: actor classes', () => {
+  let job: Job;
+
+  before(async () => {
+    job = await startLocal();
+  });
+  after(() => job.stop());
+
+  it('spawns from a class value, and .options() returns a configured copy', async () => {
+    const { Counter: CounterClass } = await import('../fixtures/runtime/actors.js');
+    const Counters = job.driver.actorClass<typeof CounterClass>(actorsUrl, 'Counter');
+    const named = Counters.options({ name: 'from-class', maxRestarts: 1 });
+    const a = await Counters.spawn(3);
+    const b = await named.spawn(4);
+    expect(await a.add(1)).to.equal(4);
+    expect(actorRefOf(b).name).to.equal('from-class');
+    expect(actorRefOf(a).name).to.equal(undefined);
+    expect(await (await job.driver.getActor<Counter>('from-class')).get()).to.equal(4);
+  });
+});

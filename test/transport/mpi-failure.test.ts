@@ -1,5 +1,6 @@
 // test/transport/mpi-failure.test.ts: bad input to the MPI transport is refused with typed
-// errors while the ranks keep working; a rank that throws ends the whole job non-zero.
+// errors while the ranks keep working; a rank that throws or is signalled ends the whole job
+// non-zero; ranks that return without closing still leave cleanly.
 
 import { expect } from 'chai';
 import { mpirun } from '../helpers/mpirun.js';
@@ -28,5 +29,23 @@ describe('MpiTransport failures (mpirun)', function () {
     expect(r.code).to.not.equal(0);
     expect(r.stderr).to.contain('rank 2 fails on purpose');
     expect(r.stdout).to.not.contain('passed a barrier');
+  });
+
+  it('ends the job with a non-zero exit when one rank gets SIGTERM', async () => {
+    const r = await mpirun(3, fixture('signal'), { timeoutMs: 60_000 });
+    expect(r.timedOut, 'mpirun hung after a rank was signalled').to.equal(false);
+    expect(r.code).to.not.equal(0);
+    expect(r.stdout).to.not.contain('passed a barrier');
+  });
+
+  it('finalizes at exit, with exit code 0, when ranks return without closing', async () => {
+    const r = await mpirun(3, fixture('no-close'), { timeoutMs: 60_000 });
+    expect(r.timedOut, r.stderr).to.equal(false);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout.split('\n').filter((line) => line.startsWith('no-close ok')).sort()).to.deep.equal([
+      'no-close ok 0',
+      'no-close ok 1',
+      'no-close ok 2',
+    ]);
   });
 });

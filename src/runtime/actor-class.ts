@@ -1,0 +1,36 @@
+// runtime/actor-class.ts: Ray's actor-class shape over spawn(): a module URL and class name
+// bound once, `.options()` returning a configured copy, `.spawn(...args)` starting an actor
+// with the class's own constructor parameters typed.
+
+import type { Remote } from './handle.js';
+import type { SpawnOptions } from './options.js';
+import type { Runtime } from './runtime.js';
+
+type Constructor = abstract new (...args: any[]) => unknown;
+
+export class ActorClass<C extends Constructor> {
+  readonly #runtime: Runtime;
+  readonly #moduleUrl: string | URL;
+  readonly #className: string;
+  readonly #options: SpawnOptions;
+
+  constructor(runtime: Runtime, moduleUrl: string | URL, className: string, options: SpawnOptions = {}) {
+    this.#runtime = runtime;
+    this.#moduleUrl = moduleUrl;
+    this.#className = className;
+    this.#options = options;
+  }
+
+  /** A copy with `overrides` on top of this class's options (resources merged key by key). */
+  options(overrides: SpawnOptions): ActorClass<C> {
+    const resources = { ...this.#options.resources, ...overrides.resources };
+    const merged: SpawnOptions = { ...this.#options, ...overrides };
+    if (this.#options.resources || overrides.resources) merged.resources = resources;
+    return new ActorClass<C>(this.#runtime, this.#moduleUrl, this.#className, merged);
+  }
+
+  /** Starts an actor of this class (see Runtime.spawn). */
+  spawn(...args: ConstructorParameters<C>): Promise<Remote<InstanceType<C>>> {
+    return this.#runtime.spawn<InstanceType<C>>(this.#moduleUrl, this.#className, args, this.#options);
+  }
+}
