@@ -5,7 +5,7 @@
 // peers; peers answer 'ack'; initiators answer 'ack2'; peers apply), so news travels at most
 // two hops per round, as when every message takes about one period to arrive.
 
-import { encodeGossip, encodedSize } from './gossip-codec.js';
+import { encodedDigestSize, encodeGossip, encodedSize } from './gossip-codec.js';
 import { GossipReplica } from './gossip-replica.js';
 import { defaultSuspectAfter } from './options.js';
 import { choosePeers, seededRandom } from './peer-choice.js';
@@ -59,13 +59,15 @@ export function simulateGossip<V>(options: GossipSimulationOptions<V>): GossipSi
   let bytes = 0;
   let messages = 0;
   const recordBytes = new WeakMap<GossipRecord<V>, number>();
+  const noDigest = new Uint32Array(0);
+  const emptyDigestBytes = encodedDigestSize(noDigest);
   const count = (msg: GossipMsg<V>): void => {
     messages++;
-    if (msg.kind === 'syn') {
-      bytes += encodeGossip(msg).byteLength;
-      return;
-    }
-    bytes += encodeGossip({ ...msg, deltas: msg.deltas.map((d) => ({ origin: d.origin, upTo: d.upTo, records: [] })) }).byteLength;
+    const deltas = msg.kind === 'syn' ? undefined : msg.deltas.map((d) => ({ origin: d.origin, upTo: d.upTo, records: [] }));
+    const skeleton = msg.kind === 'ack2' ? { ...msg, deltas: deltas! } : { ...msg, digest: noDigest, ...(deltas ? { deltas } : {}) };
+    bytes += encodeGossip(skeleton as GossipMsg<V>).byteLength;
+    if (msg.kind !== 'ack2') bytes += encodedDigestSize(msg.digest) - emptyDigestBytes;
+    if (msg.kind === 'syn') return;
     for (const d of msg.deltas) {
       for (const r of d.records) {
         let size = recordBytes.get(r);

@@ -138,22 +138,19 @@ export class MpiTransport implements Transport {
   }
 
   abort(code: number): never {
-    this.#native.abort(Number.isInteger(code) ? code : 1);
+    const exitCode = Number.isInteger(code) ? code : 1;
+    this.#native.abort(exitCode);
     // MPI_Abort does not return; if a broken library does, leave anyway.
-    process.exit(code);
+    process.exit(exitCode);
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    // Finalizing waits for every rank to close; the pending finalize keeps Node running, and the
+    // exit hooks stay until it is done (at exit they find MPI finalized and do nothing).
+    await this.#start<void>({}, (id) => this.#native.finalize(id));
     this.#removeExitHooks();
-    // Finalizing waits for every rank to close: keep Node running until it is done.
-    this.#alive = true;
-    this.#native.keepAlive(true);
-    await new Promise<void>((resolve) => {
-      this.#pending.set(0, { resolve: () => resolve(), reject: () => resolve() });
-      this.#native.finalize(0);
-    });
     // The addon fails what it still held before reporting; anything left ends here, once.
     const closed = new ClosedError('the MPI transport closed before the operation finished');
     for (const entry of this.#pending.values()) entry.reject(closed);
@@ -178,7 +175,8 @@ export class MpiTransport implements Transport {
 
   #onEvent(kind: NativeEvent, id: number, a?: unknown, b?: unknown): void {
     if (kind === NativeEvent.Message) {
-      this.#dispatcher.deliver(id, a as number, new Uint8Array(b as ArrayBuffer));
+      // While closing, the addon still takes messages off the wire so no sender stalls.
+      if (!this.#closed) this.#dispatcher.deliver(id, a as number, new Uint8Array(b as ArrayBuffer));
       return;
     }
     if (kind === NativeEvent.Released) {
@@ -219,9 +217,9 @@ export class MpiTransport implements Transport {
     }
   }
 
-  /** Pending work or a subscriber keeps Node running, as an open socket does. */
+  /** Pending work, or a subscriber while open, keeps Node running, as an open socket does. */
   #updateKeepAlive(): void {
-    const alive = !this.#closed && (this.#pending.size > 0 || this.#dispatcher.subscribedTags > 0);
+    const alive = this.#pending.size > 0 || (!this.#closed && this.#dispatcher.subscribedTags > 0);
     if (alive === this.#alive) return;
     this.#alive = alive;
     this.#native.keepAlive(alive);
