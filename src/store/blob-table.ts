@@ -4,7 +4,7 @@
 // Knows blobs, arenas and files; not models, gossip or peers.
 
 import type { Transport } from '../transport/transport.js';
-import { Arena } from './arena.js';
+import { Arena, roundUp } from './arena.js';
 import type { MemoryLocation, TensorMeta } from './model-entry.js';
 import type { ResolvedLayerStoreOptions } from './options.js';
 import { readSpill, removeSpill, spillPath, writeSpill } from './spill.js';
@@ -146,7 +146,9 @@ export class BlobTable {
       }
     }
     if (!arena) {
-      arena = new Arena(this.#transport, Math.max(this.#options.arenaBytes, Math.ceil(need / 4096) * 4096));
+      // No bigger than the budget could ever fill, and big enough for this blob.
+      const usual = Math.min(this.#options.arenaBytes, roundUp(this.#options.capacityBytes, 4096));
+      arena = new Arena(this.#transport, Math.max(usual, roundUp(need, 4096)));
       this.#arenas.push(arena);
       offset = arena.alloc(need);
     }
