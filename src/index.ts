@@ -2,6 +2,8 @@
 
 export * from './errors.js';
 export * as transport from './transport/index.js';
+export * as runtime from './runtime/index.js';
 export * as store from './store/index.js';
 export * as train from './train/index.js';
+export * as cluster from './cluster/index.js';
 export { log, setLogFile, setLogFields } from './util/log.js';
