@@ -19,8 +19,8 @@ const peer = 1 - t.rank;
 const inbox = mailbox(t, kPing);
 const acks = mailbox(t, kAck);
 const repetitions = (size: number) => Math.max(4, Math.floor(total / size));
-// The first rounds warm up untimed (buffers, pools, page mappings), as in the C program.
-const warmup = (rounds: number) => Math.max(2, Math.floor(rounds / 4));
+// A full untimed pass warms up first (buffers, pools, page mappings), as in the C program.
+const warmup = (rounds: number) => rounds;
 
 // Latency: 8-byte ping-pong, half the round trip (first pass warms up).
 const iterations = quick ? 5000 : 20000;

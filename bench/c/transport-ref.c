@@ -18,7 +18,7 @@ static size_t repetitions(size_t size, size_t total) {
   return n < 4 ? 4 : n;
 }
 
-static size_t warmup(size_t rounds) { return rounds / 4 < 2 ? 2 : rounds / 4; }
+static size_t warmup(size_t rounds) { return rounds; }
 
 int main(int argc, char** argv) {
   int rank, quick = argc > 1 && strcmp(argv[1], "quick") == 0;
@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
     int window = size >= (16u << 20) ? 2 : 16;
     size_t rounds = repetitions(size * window, total);
     double start = 0;
-    /* The first rounds warm up (untimed), as in graft's measurement. */
+    /* A full untimed pass warms up first, as in graft's measurement. */
     for (size_t r = 0; r < warmup(rounds) + rounds; r++) {
       if (r == warmup(rounds)) {
         MPI_Barrier(MPI_COMM_WORLD);

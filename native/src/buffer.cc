@@ -23,11 +23,12 @@ uint8_t* BufferPool::Take(size_t size) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     // The smallest idle block that fits, if it wastes at most a quarter of itself.
-    auto it = free_.lower_bound(capacity);
-    if (it != free_.end() && it->first <= capacity + capacity / 4) {
-      uint8_t* data = it->second;
+    auto it = bySize_.lower_bound(capacity);
+    if (it != bySize_.end() && it->first <= capacity + capacity / 4) {
+      uint8_t* data = it->second->data;
       idleBytes_ -= it->first;
-      free_.erase(it);
+      idle_.erase(it->second);
+      bySize_.erase(it);
       return data;
     }
   }
@@ -46,13 +47,32 @@ void BufferPool::Give(uint8_t* data) {
     std::free(data);
     return;
   }
-  if (idleBytes_ + it->second > kMaxIdle) {
+  size_t capacity = it->second;
+  if (capacity > kMaxIdle) {
     capacities_.erase(it);
     std::free(data);
     return;
   }
-  idleBytes_ += it->second;
-  free_.emplace(it->second, data);
+  // Make room by dropping the blocks idle longest, so a run of one size never starves the next
+  // size of the pool (64 KiB messages filling it, then every 1 MiB message faulting in pages).
+  while (idleBytes_ + capacity > kMaxIdle) Evict(idle_.begin());
+  idle_.push_back(Idle{data, capacity});
+  bySize_.emplace(capacity, std::prev(idle_.end()));
+  idleBytes_ += capacity;
+}
+
+void BufferPool::Evict(std::list<Idle>::iterator block) {
+  auto range = bySize_.equal_range(block->capacity);
+  for (auto it = range.first; it != range.second; ++it) {
+    if (it->second == block) {
+      bySize_.erase(it);
+      break;
+    }
+  }
+  idleBytes_ -= block->capacity;
+  capacities_.erase(block->data);
+  std::free(block->data);
+  idle_.erase(block);
 }
 
 }  // namespace graft

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <list>
 #include <map>
 #include <mutex>
 #include <unordered_map>
@@ -22,9 +23,16 @@ class BufferPool {
   void Give(uint8_t* data);
 
  private:
+  struct Idle {
+    uint8_t* data;
+    size_t capacity;
+  };
+  void Evict(std::list<Idle>::iterator block);
+
   std::mutex mutex_;
-  std::multimap<size_t, uint8_t*> free_;              // capacity -> idle block
-  std::unordered_map<uint8_t*, size_t> capacities_;   // every pooled block, idle or lent
+  std::list<Idle> idle_;                                          // oldest first
+  std::multimap<size_t, std::list<Idle>::iterator> bySize_;        // capacity -> idle block
+  std::unordered_map<uint8_t*, size_t> capacities_;               // every pooled block
   size_t idleBytes_ = 0;
 };
 

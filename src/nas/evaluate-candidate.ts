@@ -8,7 +8,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../train/index.js';
 import { buildModel, extractLayers, loadLayers, saveModel, trainModel } from '../train/index.js';
-import type { LayerRecord, LayerRef, StoreClient } from '../store/index.js';
+import type { DonorMatch, LayerRecord, LayerRef, StoreClient } from '../store/index.js';
 import { log } from '../util/log.js';
 import type { EvaluationRecord } from './evaluation-record.js';
 import { checkpointDir } from './run-files.js';
@@ -80,7 +80,13 @@ async function transferPrefix(
   transfer: EvaluationRecord['transfer'],
   reusable: Map<string, LayerRef>,
 ): Promise<void> {
-  const match = await ctx.layers!.donor(weighted);
+  let match: DonorMatch | null;
+  try {
+    match = await ctx.layers!.donor(weighted);
+  } catch (err) {
+    log('warn', 'nas.transfer.query_failed', { error: err });
+    return;
+  }
   if (!match || match.matched === 0) return;
   transfer.donorId = Number(match.modelId);
   transfer.layersMatched = match.matched;
@@ -108,11 +114,14 @@ async function transferPrefix(
   }
 }
 
-/** Stores the model; a model already stored (by an earlier try of the same candidate) stays. */
+/**
+ * Stores the model. One already stored (by an earlier try of the same candidate) stays; a
+ * store that fails costs later candidates a donor, not this candidate its result.
+ */
 async function putOnce(store: StoreClient, model: { modelId: string; score: number; layers: Array<LayerRecord | LayerRef> }): Promise<void> {
   try {
     await store.put(model);
   } catch (err) {
-    if ((err as { code?: string }).code !== 'ERR_DUPLICATE_MODEL') throw err;
+    if ((err as { code?: string }).code !== 'ERR_DUPLICATE_MODEL') log('warn', 'nas.store.put_failed', { modelId: model.modelId, error: err });
   }
 }

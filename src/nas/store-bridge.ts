@@ -14,6 +14,8 @@ import { StoreClient, serveStore, type LayerStore } from '../store/index.js';
 const kHelloChannel = 'graft.nas.store';
 /** An actor repeats its hello until welcomed, in case it started before its rank's bridge. */
 const kHelloEveryMs = 250;
+/** Past this without a welcome there is no bridge: the client closes and candidates train without transfer. */
+const kWelcomeWithinMs = 30_000;
 const requestChannelOf = (client: string): string => `graft.nas.store.${client}.requests`;
 const replyChannelOf = (client: string): string => `graft.nas.store.${client}.replies`;
 
@@ -128,7 +130,11 @@ export function connectStore(): StoreClient {
     }
     port.emit('message', msg);
   };
-  const sayHello = (): void => hello.postMessage({ kind: 'hello', client } satisfies Hello);
+  const sayHello = (): void => {
+    if (Date.now() - since > kWelcomeWithinMs) port.close();
+    else hello.postMessage({ kind: 'hello', client } satisfies Hello);
+  };
+  const since = Date.now();
   const again = setInterval(sayHello, kHelloEveryMs);
   again.unref();
   sayHello();

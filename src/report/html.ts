@@ -44,6 +44,7 @@ export function renderPage(page: ReportPage): string {
       (c) =>
         `<figure class="chart" id="${esc(c.id)}"><figcaption><strong>${esc(c.title)}</strong>. ${esc(c.caption)}</figcaption>${c.svg}</figure>`,
     ),
+    `<script>${kTooltips}</script>`,
     '</body></html>',
     '',
   ];
@@ -105,6 +106,16 @@ function topkTable(label: string, topk: TopKSummary): string {
 function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
+
+// Vega labels each data mark with its fields (aria-label); a <title> child turns that into the
+// browser's own hover tooltip, with no charting code in the page.
+const kTooltips = `
+for (const el of document.querySelectorAll('.role-mark [aria-label]')) {
+  const title = document.createElementNS('http://www.w3.org/2000/svg', 'title');
+  title.textContent = el.getAttribute('aria-label');
+  el.appendChild(title);
+}
+`;
 
 const kStyle = `
 body { font-family: "DejaVu Sans", "Liberation Sans", Arial, Helvetica, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; padding: 0 1em; }

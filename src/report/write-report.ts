@@ -5,7 +5,7 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
-import { readRun, type Run } from './journal.js';
+import { readRun } from './journal.js';
 import { compareRuns, summarizeRun, type RunComparison, type RunSummary } from './run-summary.js';
 import * as charts from './charts.js';
 import { renderPage, type RenderedChart } from './html.js';

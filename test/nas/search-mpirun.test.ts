@@ -1,6 +1,7 @@
 // test/nas/search-mpirun.test.ts: `mpirun -n 4 node dist/main.js search` with the same flags
 // as a local run: one training actor per rank, every candidate exactly once in the journal and
-// results.csv, candidates trained on every rank, and donor layers fetched from peer ranks.
+// results.csv, candidates trained on every rank, and donor layers fetched from peer ranks;
+// then the top-K phase under mpirun -n 2.
 
 import { expect } from 'chai';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -45,5 +46,12 @@ describe('graft search under mpirun -n 4', function () {
       const donor = evals.find((d) => d.id === e.transfer.donorId)!;
       expect(donor.rank).to.not.equal(e.rank);
     }
+
+    // The top-K phase spreads its trainings over the ranks and journals each once.
+    const topk = await mpirun(2, main, { args: ['topk', out, '--k', '2', '--max-epochs', '3', '--patience', '1'], timeoutMs: 120_000 });
+    expect(topk.code, topk.stderr).to.equal(0);
+    const trained = readJournal(join(out, 'journal.jsonl')).records.filter((x) => x.kind === 'topk');
+    expect(trained.map((x) => x.kind === 'topk' && `${x.id}/${x.start}`).sort()).to.have.length(4);
+    expect(new Set(trained.map((x) => x.kind === 'topk' && `${x.id}/${x.start}`)).size).to.equal(4);
   });
 });

@@ -90,6 +90,10 @@ describe('report.html in headless Chromium', function () {
     expect(await count('#actor-timeline-transfer .mark-rect.role-mark path')).to.equal(20);
     expect(await count('#topk-curves-transfer .mark-line.role-mark path')).to.equal(6);
     expect(await count('table.summary tbody tr')).to.be.greaterThan(5);
+    // Hover tooltips: the page's script gave every dot a <title> naming its candidate.
+    const titles = await page.$$eval('#score-vs-time .mark-symbol.role-mark path > title', (els) => els.map((e) => e.textContent ?? ''));
+    expect(titles).to.have.length(40);
+    expect(titles.every((t) => /candidate: \d+/.test(t))).to.equal(true);
     expect(errors).to.deep.equal([]);
     expect(requests).to.deep.equal([]);
     await page.close();

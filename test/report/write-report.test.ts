@@ -32,8 +32,9 @@ describe('writeReport()', () => {
     for (const id of ['score-vs-time', 'score-vs-evaluation', 'score-histogram', 'transfer-hit-rate', 'fetch-sources-transfer', 'actor-timeline-transfer', 'topk-curves-transfer']) {
       expect(html).to.match(new RegExp(`<figure class="chart" id="${id}">[^]*?<svg`), id);
     }
-    // Nothing to fetch: no script or stylesheet from elsewhere, no remote image.
-    expect(html).not.to.match(/<(script|link|img|iframe)\b/i);
+    // Nothing to fetch: no linked stylesheet, script file, image or frame.
+    expect(html).not.to.match(/<(link|img|iframe)\b/i);
+    expect(html).not.to.match(/<script[^>]*\bsrc=/i);
     expect(html).not.to.match(/(src|href)="https?:/i);
     // The main plot at the default scale of 2: twice the SVG's own size.
     const svgWidth = Number(/<svg[^>]*\bwidth="(\d+)"/.exec(html)![1]);
