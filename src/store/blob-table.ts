@@ -27,8 +27,8 @@ export interface Blob {
 export class BlobTable {
   readonly #transport: Transport;
   readonly #options: ResolvedLayerStoreOptions;
-  /** Called when an own blob moves between memory and its spill file. */
-  readonly #onMoved: (blob: Blob) => void;
+  /** Called when an own blob moves between memory and its spill file, or a replica comes or goes. */
+  readonly #onChange: (blob: Blob) => void;
   readonly #blobs = new Map<string, Blob>();
   /** Resident blobs, least recently used first (a Map keeps insertion order). */
   readonly #lru = new Map<string, Blob>();
@@ -36,10 +36,10 @@ export class BlobTable {
   #resident = 0;
   #chain: Promise<unknown> = Promise.resolve();
 
-  constructor(transport: Transport, options: ResolvedLayerStoreOptions, onMoved: (blob: Blob) => void) {
+  constructor(transport: Transport, options: ResolvedLayerStoreOptions, onChange: (blob: Blob) => void) {
     this.#transport = transport;
     this.#options = options;
-    this.#onMoved = onMoved;
+    this.#onChange = onChange;
   }
 
   get residentBytes(): number {
@@ -89,6 +89,7 @@ export class BlobTable {
         blob.spilled = true;
       }
       this.#blobs.set(blob.key, blob);
+      if (blob.replica) this.#onChange(blob);
       return blob;
     });
   }
@@ -101,7 +102,7 @@ export class BlobTable {
       if (this.#blobs.get(blob.key) !== blob || !(await this.#place(blob))) return { bytes, resident: false };
       const target = this.view(blob);
       target.set(bytes);
-      this.#onMoved(blob);
+      this.#onChange(blob);
       return { bytes: target, resident: true };
     });
   }
@@ -112,6 +113,7 @@ export class BlobTable {
       if (this.#blobs.get(blob.key) !== blob) return;
       this.#blobs.delete(blob.key);
       this.#unplace(blob);
+      if (blob.replica) this.#onChange(blob);
       if (blob.spilled) await removeSpill(this.#spillPathOf(blob));
     });
   }
@@ -180,6 +182,7 @@ export class BlobTable {
       if (victim.replica) {
         this.#blobs.delete(victim.key);
         this.#unplace(victim);
+        this.#onChange(victim);
         return true;
       }
       if (!victim.spilled) {
@@ -190,7 +193,7 @@ export class BlobTable {
         if (victim.pins > 0) return true;
       }
       this.#unplace(victim);
-      this.#onMoved(victim);
+      this.#onChange(victim);
       return true;
     }
     return false;

@@ -1,8 +1,9 @@
 // store/fetch.ts: gets the bytes of donor layers for a candidate. Per layer it tries a copy on
 // this rank (a view of shared memory, no copy), then the owner's memory read one-sided over
-// the transport (contiguous layers in one read), then the spill file; every tensor's checksum
-// is verified before it is handed out. Layers that cannot be had are reported, not thrown:
-// the caller trains them from scratch. Knows refs, blobs and the transport; not models.
+// the transport (contiguous layers in one read), then a replica on another live rank, then
+// the spill file; every tensor's checksum is verified before it is handed out. Layers that
+// cannot be had are reported, not thrown: the caller trains them from scratch. Knows refs,
+// blobs and the transport; not models.
 
 import type { GraftError } from '../errors.js';
 import type { Transport } from '../transport/transport.js';
@@ -83,8 +84,18 @@ export async function fetchLayers(ctx: FetchContext, refs: readonly LayerRef[]):
     }
   }
 
-  // 2. Peers' memory, all reads in flight together; 3. spill files for whatever is left.
+  // 2. The owners' memory, all reads in flight together; then, for what failed, replicas
+  // that other live ranks advertise; 3. spill files for whatever is left.
   await Promise.all(groupReads(ctx, refs, remote).map((g) => readGroup(ctx, refs, g, got, errors)));
+  for (const i of remote) {
+    if (got[i]) continue;
+    const ref = refs[i]!;
+    for (const holder of ctx.index.replicasOf(ref.home, ref.layerId)) {
+      const read = { rank: holder.rank, memory: holder.memory, members: [{ i, offset: holder.memory.offset }], start: holder.memory.offset, end: holder.memory.offset + ref.byteLength };
+      await readGroup(ctx, refs, read, got, errors);
+      if (got[i]) break;
+    }
+  }
   for (const i of remote) {
     if (got[i]) continue;
     const ref = refs[i]!;

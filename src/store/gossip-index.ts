@@ -10,7 +10,7 @@ import { log } from '../util/log.js';
 import { StoreOptionError } from './errors.js';
 import { decodeGossip, encodeGossip } from './gossip-codec.js';
 import { GossipReplica } from './gossip-replica.js';
-import type { LayerInfo, LayerRef, ModelEntry } from './model-entry.js';
+import { blobKey, isReplicaList, kReplicaListKey, type IndexValue, type LayerInfo, type LayerRef, type MemoryLocation, type ModelEntry, type ReplicaList } from './model-entry.js';
 import { defaultSuspectAfter, resolveGossipOptions, type GossipOptions, type ResolvedGossipOptions } from './options.js';
 import { choosePeers } from './peer-choice.js';
 import { PrefixIndex, type PrefixModel } from './prefix-index.js';
@@ -47,9 +47,11 @@ export class GossipIndex {
   readonly size: number;
   readonly options: ResolvedGossipOptions;
   readonly #transport: Transport;
-  readonly #replica: GossipReplica<ModelEntry>;
+  readonly #replica: GossipReplica<IndexValue>;
   readonly #prefix = new PrefixIndex<Indexed>();
   readonly #entries = new Map<string, ModelEntry>();
+  /** Blob key → ranks holding a replica of it, and where. */
+  readonly #replicasOf = new Map<string, Map<number, MemoryLocation>>();
   readonly #byOwner = new Map<number, Set<string>>();
   readonly #pending = new Map<number, { peer: number; timer: NodeJS.Timeout }>();
   #unsubscribe: (() => void) | undefined;
@@ -63,7 +65,7 @@ export class GossipIndex {
     this.rank = transport.rank;
     this.size = transport.size;
     const suspectAfter = this.options.suspectAfterPeriods ?? defaultSuspectAfter(this.size);
-    this.#replica = new GossipReplica<ModelEntry>({ rank: this.rank, size: this.size, suspectAfter });
+    this.#replica = new GossipReplica<IndexValue>({ rank: this.rank, size: this.size, suspectAfter });
     this.#replica.onEvent((e) => this.#onReplicaEvent(e));
     this.#unsubscribe = transport.subscribe(kGossipTag, (source, bytes) => this.#onMessage(source, bytes));
   }
@@ -101,6 +103,21 @@ export class GossipIndex {
       });
     }
     this.#replica.write(entry.modelId, entry);
+  }
+
+  /** Publishes this rank's list of replicas (replacing the previous one). */
+  publishReplicas(layers: ReplicaList['layers']): void {
+    if (this.#closed) throw new ClosedError('the gossip index is closed');
+    this.#replica.write(kReplicaListKey, { kind: 'replicas', rank: this.rank, layers });
+  }
+
+  /** Other ranks, not suspected, that hold a replica of a layer blob in memory. */
+  replicasOf(home: string, layerId: string): Array<{ rank: number; memory: MemoryLocation }> {
+    const holders = this.#replicasOf.get(blobKey(home, layerId));
+    if (!holders) return [];
+    const out: Array<{ rank: number; memory: MemoryLocation }> = [];
+    for (const [rank, memory] of holders) if (rank !== this.rank && !this.isSuspected(rank)) out.push({ rank, memory });
+    return out;
   }
 
   entry(modelId: string): ModelEntry | undefined {
@@ -162,7 +179,7 @@ export class GossipIndex {
     this.#unsubscribe = undefined;
   }
 
-  #send(peer: number, msg: GossipMsg<ModelEntry>): void {
+  #send(peer: number, msg: GossipMsg<IndexValue>): void {
     const bytes = encodeGossip(msg);
     this.#stats.messagesSent++;
     this.#stats.bytesSent += bytes.byteLength;
@@ -173,9 +190,9 @@ export class GossipIndex {
 
   #onMessage(source: number, bytes: Uint8Array): void {
     if (this.#closed) return;
-    let msg: GossipMsg<ModelEntry>;
+    let msg: GossipMsg<IndexValue>;
     try {
-      msg = decodeGossip<ModelEntry>(bytes);
+      msg = decodeGossip<IndexValue>(bytes);
     } catch (err) {
       log('warn', 'store.gossip.bad_message', { source, err });
       return;
@@ -209,9 +226,14 @@ export class GossipIndex {
     this.#replica.suspect(pending.peer);
   }
 
-  #onReplicaEvent(e: ReplicaEvent<ModelEntry>): void {
+  #onReplicaEvent(e: ReplicaEvent<IndexValue>): void {
     if (e.kind === 'record') {
-      const entry = e.record.value;
+      const value = e.record.value;
+      if (isReplicaList(value)) {
+        this.#updateReplicas(value, e.previous?.value as ReplicaList | undefined);
+        return;
+      }
+      const entry = value;
       this.#entries.set(entry.modelId, entry);
       let owned = this.#byOwner.get(entry.owner);
       if (!owned) this.#byOwner.set(entry.owner, (owned = new Set()));
@@ -221,6 +243,21 @@ export class GossipIndex {
     }
     log('info', e.kind === 'suspect' ? 'store.gossip.suspect' : 'store.gossip.alive', { peer: e.rank });
     for (const id of this.#byOwner.get(e.rank) ?? []) this.#reindex(this.#entries.get(id)!);
+  }
+
+  #updateReplicas(list: ReplicaList, previous: ReplicaList | undefined): void {
+    for (const l of previous?.layers ?? []) {
+      const key = blobKey(l.home, l.layerId);
+      const holders = this.#replicasOf.get(key);
+      holders?.delete(list.rank);
+      if (holders?.size === 0) this.#replicasOf.delete(key);
+    }
+    for (const l of list.layers) {
+      const key = blobKey(l.home, l.layerId);
+      let holders = this.#replicasOf.get(key);
+      if (!holders) this.#replicasOf.set(key, (holders = new Map()));
+      holders.set(list.rank, l.memory);
+    }
   }
 
   #reindex(entry: ModelEntry): void {

@@ -3,7 +3,7 @@
 // prefix index and the round-based gossip simulator).
 
 export * from './layer-record.js';
-export type { TensorMeta, MemoryLocation, LayerInfo, ModelStatus, ModelEntry, LayerRef } from './model-entry.js';
+export type { TensorMeta, MemoryLocation, LayerInfo, ModelStatus, ModelEntry, LayerRef, ReplicaList, IndexValue } from './model-entry.js';
 export { LayerStore } from './layer-store.js';
 export type { PutModel, PutResult, RetainResult, StoreStats } from './layer-store.js';
 export type { FetchResult, FetchedLayer, MissingLayer, LayerSource } from './fetch.js';

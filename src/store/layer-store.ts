@@ -77,7 +77,7 @@ export class LayerStore {
     }
     this.#transport = transport;
     this.#index = index;
-    this.#table = new BlobTable(transport, this.options, (blob) => this.#moved(blob));
+    this.#table = new BlobTable(transport, this.options, (blob) => (blob.replica ? this.#publishReplicas() : this.#moved(blob)));
   }
 
   get rank(): number {
@@ -230,10 +230,20 @@ export class LayerStore {
     }
   }
 
+  /** The replica set changed: tell the index which peers' layers this rank holds, and where. */
+  #publishReplicas(): void {
+    if (this.#closed) return;
+    const layers = [];
+    for (const b of this.#table.values()) {
+      if (b.replica && b.arena) layers.push({ home: b.home, layerId: b.layerId, memory: this.#table.memoryOf(b)! });
+    }
+    this.#index.publishReplicas(layers);
+  }
+
   /** An own blob moved between memory and its spill file: tell the index where it is now. */
   #moved(blob: Blob): void {
     const entry = this.#own.get(blob.home);
-    if (!entry || blob.replica) return;
+    if (!entry) return;
     this.#republish({ ...entry, layers: entry.layers.map((l) => (l.home === entry.modelId && l.layerId === blob.layerId ? this.#withLocation(l) : l)) });
   }
 

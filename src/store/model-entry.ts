@@ -66,6 +66,24 @@ export interface LayerRef {
   memory: MemoryLocation | null;
 }
 
+/** The copies of other ranks' layers that one rank keeps in its arenas (fetched earlier), so
+ * that others may read them there when the owner is gone. One per rank, written by that rank. */
+export interface ReplicaList {
+  kind: 'replicas';
+  rank: number;
+  layers: Array<{ home: string; layerId: string; memory: MemoryLocation }>;
+}
+
+/** What the gossip index carries: model entries, and each rank's list of replicas. */
+export type IndexValue = ModelEntry | ReplicaList;
+
+/** The gossip key of a rank's replica list; model ids never start with a NUL character. */
+export const kReplicaListKey = '\u0000replicas';
+
+export function isReplicaList(value: IndexValue): value is ReplicaList {
+  return (value as ReplicaList).kind === 'replicas';
+}
+
 /** The key of a stored blob: the home model and the layer id (ids repeat across models whose
  * layers were trained separately, so the id alone does not name the bytes). */
 export function blobKey(home: string, layerId: string): string {

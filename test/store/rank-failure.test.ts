@@ -28,6 +28,29 @@ describe('a disappearing rank', () => {
     }
   });
 
+  it("leaves its layers readable from a live rank's replica", async () => {
+    const c = storeCluster(3, {}, { suspectAfterPeriods: 6 });
+    try {
+      for (const i of c.indexes) i.start();
+      const layers = [makeLayer('a', 300, 1), makeLayer('b', 300, 2)];
+      await c.stores[0]!.put({ modelId: 'm', score: 1, layers });
+      await until(() => c.indexes[1]!.entry('m') !== undefined && c.indexes[2]!.entry('m') !== undefined, 5000, 'the entry on ranks 1 and 2');
+      const refs = c.indexes[2]!.donor(['a', 'b'])!.layers;
+      (await c.stores[1]!.fetch(refs)).release(); // rank 1 keeps replicas and says so by gossip
+      await until(() => c.indexes[2]!.replicasOf('m', 'b').length === 1, 5000, 'rank 2 to learn of the replicas');
+
+      c.indexes[0]!.close();
+      await c.transports[0]!.close();
+      await until(() => c.indexes[2]!.isSuspected(0), 10_000, 'rank 2 to suspect rank 0');
+      const result = await c.stores[2]!.fetch(refs);
+      expect(result.missing).to.deep.equal([]);
+      expect(result.source).to.equal('peer');
+      result.layers.forEach((l, k) => expect(Buffer.from(l.tensors[0]!.bytes).equals(Buffer.from(layers[k]!.tensors[0]!.bytes))).to.equal(true));
+    } finally {
+      await c.close();
+    }
+  });
+
   it('ends a fetch from a rank that stopped answering, within the read timeout', async () => {
     const c = storeCluster(3);
     // Rank 0 sees rank 2's memory hang, as a one-sided read from a dead process can.
