@@ -1,5 +1,5 @@
 // bench/store.ts: the layer store's three figures. (1) Fetching a donor prefix, 8 of 16 layers
-// of a 64 MiB model, from a peer rank's memory (store.fetch: one-sided get plus a crc32 check of
+// of a 64 MiB model, from a peer rank's memory (store.fetch: one-sided get plus a CRC-32C check of
 // every tensor), beside the same bytes read from a per-model checkpoint file (the papers'
 // parallel-file-system baseline) cold and warm, and beside a raw one-sided get of the same
 // bytes. (2) Donor query latency at 1k, 10k and 100k models, beside a brute-force scan.
@@ -255,10 +255,10 @@ async function main(): Promise<void> {
   const f = await runFetch();
   const prefix = `${kPrefix} of ${kLayers} layers, ${(f.prefixBytes / 2 ** 20).toFixed(0)} MiB`;
   console.log(`\n(1) donor prefix fetch, ${prefix}, transport ${f.transport}; MB/s (1 MB = 10^6 bytes)`);
-  console.log(`  peer memory, store.fetch (get + crc32 of every tensor)  ${f.peerMBps.toFixed(0).padStart(7)}`);
+  console.log(`  peer memory, store.fetch (get + CRC-32C of every tensor)  ${f.peerMBps.toFixed(0).padStart(7)}`);
   console.log(`  raw one-sided get of the same bytes                     ${f.rawGetMBps.toFixed(0).padStart(7)}`);
   console.log(`  checkpoint file, cold (${f.coldMethod})   ${f.fileColdMBps.toFixed(0).padStart(7)}`);
-  console.log(`  checkpoint file, cold, with crc32 check                 ${f.fileColdVerifiedMBps.toFixed(0).padStart(7)}`);
+  console.log(`  checkpoint file, cold, with CRC-32C check                 ${f.fileColdVerifiedMBps.toFixed(0).padStart(7)}`);
   console.log(`  checkpoint file, warm (page cache)                      ${f.fileWarmMBps.toFixed(0).padStart(7)}`);
   console.log(`  peer / file cold ${(f.peerMBps / f.fileColdMBps).toFixed(2)}x   peer / raw get ${(f.peerMBps / f.rawGetMBps).toFixed(2)}`);
 

@@ -98,7 +98,9 @@ for (const size of kSizes) {
 
 // Idle CPU: both ranks wait for messages that do not come; whole-process CPU over the wait.
 await t.barrier();
-await new Promise((resolve) => setTimeout(resolve, 500)); // past the polling window
+// Settle first: past the polling window, and past V8's clean-up of the garbage the transfers
+// left (its memory reducer collects for a second or so after activity stops).
+await new Promise((resolve) => setTimeout(resolve, 2000));
 const before = process.cpuUsage();
 const started = process.hrtime.bigint();
 await new Promise((resolve) => setTimeout(resolve, quick ? 2000 : 4000));

@@ -79,7 +79,7 @@ function summaryLine(s: RunSummary): string {
   const best = s.best ? `best #${s.best.id} ${fmtNumber(s.best.score)}` : 'no best';
   const topk = Number.isFinite(s.topk.meanEpochRatio) ? `, top-${s.topk.pairs.length} scratch/checkpoint epochs ${fmtNumber(s.topk.meanEpochRatio, 2)}x` : '';
   return (
-    `${s.label}: ${s.evaluations} candidates, ${score}, ${best}, wall ${fmtSeconds(s.wallSeconds)}, ` +
+    `${s.label}: ${s.evaluations} candidates${s.failed > 0 ? ` (${s.failed} failed)` : ''}, ${score}, ${best}, wall ${fmtSeconds(s.wallSeconds)}, ` +
     `hit rate ${fmtShare(s.transfer.hitRate)}, fetched ${fmtBytes(s.transfer.bytesFetched)} in ${fmtSeconds(s.transfer.fetchSeconds)}${topk}`
   );
 }

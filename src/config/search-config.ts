@@ -19,6 +19,7 @@ export const kSearchDefaults: SearchOptions = {
   sample: 3,
   beta: 0,
   epochs: 1,
+  steps: null,
   batchSize: 64,
   learningRate: 0.001,
   trainSize: 2000,
@@ -47,6 +48,7 @@ export const kSearchOptionSpecs: readonly OptionSpec[] = [
   { key: 'sample', type: { kind: 'int', min: 1 }, placeholder: 'S', help: 'sample size of the evolution (at most P)' },
   { key: 'beta', type: { kind: 'number', min: 0 }, placeholder: 'B', help: 'weight mutation towards later nodes: (position+1)^B, 0 = uniform' },
   { key: 'epochs', type: { kind: 'int', min: 1 }, placeholder: 'N', help: 'training epochs per candidate' },
+  { key: 'steps', type: { kind: 'int', min: 1 }, placeholder: 'N', help: 'train each candidate for N optimizer steps instead of --epochs' },
   { key: 'batchSize', type: { kind: 'int', min: 1 }, placeholder: 'N', help: 'training batch size' },
   { key: 'learningRate', type: { kind: 'number', min: 0 }, placeholder: 'LR', help: 'Adam learning rate' },
   { key: 'trainSize', type: { kind: 'int', min: 1 }, placeholder: 'N', help: 'training samples per candidate' },
@@ -112,13 +114,24 @@ export function resolveSearchConfig(argv: readonly string[]): ResolvedSearchConf
     }
     base.out = resume;
   } else if (typeof config === 'string') {
-    base = { ...base, ...parseConfigObject(readJsonFile(config, 'config file'), kSearchOptionSpecs, config) };
+    const fromFile = parseConfigObject(readJsonFile(config, 'config file'), kSearchOptionSpecs, config);
+    checkOneBudget({ ...fromFile, ...flags });
+    base = { ...base, ...fromFile };
+  } else {
+    checkOneBudget(flags);
   }
   const merged = { ...base, ...flags, ...(typeof resume === 'string' ? { out: resume } : {}) } as unknown as SearchOptions;
   if (merged.sample > merged.population) {
     throw new InvalidArgumentError(`--sample (${merged.sample}) must not exceed --population (${merged.population})`, { details: { option: 'sample' } });
   }
   return { options: merged, resume: typeof resume === 'string' ? resume : null };
+}
+
+/** `epochs` and `steps` are two ways to give the same budget: one, not both. */
+function checkOneBudget(given: OptionValues): void {
+  if (given.epochs !== undefined && given.steps !== undefined) {
+    throw new InvalidArgumentError(`--epochs (${given.epochs}) and --steps (${given.steps}) both give the training budget: keep one of them`, { details: { option: 'steps' } });
+  }
 }
 
 function readJsonFile(file: string, what: string): unknown {

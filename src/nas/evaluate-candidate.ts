@@ -17,6 +17,8 @@ import type { TransferMode, TransferPolicy } from './search-options.js';
 
 export interface CandidateSettings {
   epochs: number;
+  /** A budget in optimizer steps that replaces `epochs`; null or absent trains whole epochs. */
+  steps?: number | null;
   batchSize: number;
   learningRate: number;
   seed: number;
@@ -48,7 +50,8 @@ export async function evaluateCandidate(ctx: CandidateContext, task: EvaluationT
     if (s.transfer === 'prefix' && ctx.layers && weighted.length > 0) {
       await transferPrefix(ctx, model, weighted, transfer, reusable);
     }
-    const result = await trainModel(model, ctx.dataset, { epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate, seed: s.seed });
+    const budget = s.steps != null ? { steps: s.steps } : { epochs: s.epochs };
+    const result = await trainModel(model, ctx.dataset, { ...budget, batchSize: s.batchSize, learningRate: s.learningRate, seed: s.seed });
     await saveModel(model, checkpointDir(s.out, task.id));
     if (ctx.layers && Number.isFinite(result.score)) {
       const records = extractLayers(model);
@@ -59,7 +62,8 @@ export async function evaluateCandidate(ctx: CandidateContext, task: EvaluationT
     return {
       score: result.score,
       valLoss: result.valLoss,
-      epochs: result.epochs.length,
+      epochs: result.epochsTrained,
+      steps: result.steps,
       trainSeconds: result.seconds,
       totalSeconds: (performance.now() - started) / 1000,
       curve: result.epochs.map((e) => e.valScore),

@@ -18,7 +18,10 @@ export interface EvaluationRecord {
   score: number;
   /** Loss on validation after the last epoch. */
   valLoss: number;
+  /** Epochs trained: fractional when a budget in steps ended mid-epoch. */
   epochs: number;
+  /** Optimizer steps (batches) trained; absent from records written before it was recorded. */
+  steps?: number;
   /** Wall time of training alone, and of the whole evaluation (build, fetch, train, store). */
   trainSeconds: number;
   totalSeconds: number;

@@ -5,8 +5,12 @@
 export class Random {
   #state: number;
 
-  constructor(seed: number) {
-    this.#state = (seed ^ 0x9e3779b9) >>> 0;
+  /**
+   * `stream` picks one of several independent sequences for the same seed: a different
+   * stream starts the Weyl sequence far from where stream 0 runs.
+   */
+  constructor(seed: number, stream = 0) {
+    this.#state = (seed ^ 0x9e3779b9 ^ Math.imul(stream, 0x632be5ab)) >>> 0;
   }
 
   /** A float in [0, 1). */

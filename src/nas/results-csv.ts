@@ -6,7 +6,7 @@ import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { EvaluationRecord, FailureRecord, JournalRecord } from './evaluation-record.js';
 
 const kColumns = [
-  'id', 'arch_seq', 'parent', 'objective', 'val_loss', 'epochs', 'train_seconds', 'total_seconds',
+  'id', 'arch_seq', 'parent', 'objective', 'val_loss', 'epochs', 'steps', 'train_seconds', 'total_seconds',
   'donor_id', 'layers_matched', 'layers_transferred', 'layers_skipped', 'bytes_fetched', 'fetch_seconds',
   'fetch_source', 'rank', 'actor', 'backend', 'started_at', 'finished_at', 'status',
 ] as const;
@@ -34,11 +34,11 @@ function isResult(r: JournalRecord): r is EvaluationRecord | FailureRecord {
 function rowOf(r: EvaluationRecord | FailureRecord): string {
   const arch = `"[${r.arch.join(', ')}]"`;
   if (r.kind === 'failure') {
-    return [r.id, arch, r.parent ?? '', '', '', '', '', '', '', '', '', '', '', '', '', '', '', '', '', fmt(r.finishedAt), 'failed'].join(',');
+    return [r.id, arch, r.parent ?? '', '', '', '', '', '', '', '', '', '', '', '', '', '', '', '', '', '', fmt(r.finishedAt), 'failed'].join(',');
   }
   const t = r.transfer;
   return [
-    r.id, arch, r.parent ?? '', r.score, r.valLoss, r.epochs, fmt(r.trainSeconds), fmt(r.totalSeconds),
+    r.id, arch, r.parent ?? '', r.score, r.valLoss, r.epochs, r.steps ?? '', fmt(r.trainSeconds), fmt(r.totalSeconds),
     t.donorId ?? '', t.layersMatched, t.layersTransferred, t.layersSkipped, t.bytesFetched, fmt(t.fetchSeconds),
     t.source, r.rank, csvText(r.actor), csvText(r.backend), fmt(r.startedAt), fmt(r.finishedAt), 'ok',
   ].join(',');

@@ -20,6 +20,8 @@ export interface SearchOptions {
   /** Mutation position weight exponent: 0 uniform, higher favours later variables. */
   beta: number;
   epochs: number;
+  /** Training budget in optimizer steps per candidate, replacing `epochs`; null trains `epochs`. */
+  steps: number | null;
   batchSize: number;
   learningRate: number;
   trainSize: number;

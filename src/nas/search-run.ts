@@ -121,7 +121,7 @@ export function makeStrategy(space: SearchSpace, o: SearchOptions): SearchStrate
  */
 async function spawnWorkers(runtime: Runtime, o: SearchOptions): Promise<EvaluationWorker[]> {
   const ranks = (await runtime.status()).ranks;
-  const settings = { epochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, seed: o.seed, transfer: o.transfer, transferMode: o.transferMode, out: o.out };
+  const settings = { epochs: o.epochs, steps: o.steps, batchSize: o.batchSize, learningRate: o.learningRate, seed: o.seed, transfer: o.transfer, transferMode: o.transferMode, out: o.out };
   const data = { data: o.data, task: o.task, trainSize: o.trainSize, valSize: o.valSize, testSize: o.valSize, seed: o.seed };
   const spawns: Array<Promise<EvaluationWorker>> = [];
   for (let rank = 0; rank < runtime.size; rank++) {

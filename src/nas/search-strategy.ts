@@ -1,7 +1,10 @@
 // nas/search-strategy.ts: what proposes the next candidate. Aging (regularized) evolution as
-// in DeepHyper and Real et al. 2019: until P results are in, candidates are random; after
-// that, each proposal samples S members of the population (the last P results), mutates one
-// variable of the best, and the oldest member ages out as results arrive. `beta` weights the
+// in DeepHyper and Real et al. 2019: the first P proposals are the random initial population,
+// drawn up front from the seed, so every search with that seed starts from the same P
+// candidates whatever order their results come back in (a run with transfer and one without
+// stay comparable). After that, each proposal samples S members of the population (the last P
+// results), mutates one variable of the best, and the oldest member ages out as results
+// arrive. `beta` weights the
 // mutated position towards later variables ((position + 1)^beta; 0 is uniform), which keeps
 // longer transferable prefixes, as EvoStore does. Random search is the baseline. Both are
 // deterministic given the seed and the order of `propose`/`tell` calls, which is what lets a
@@ -30,6 +33,9 @@ export interface EvolutionOptions {
   seed: number;
 }
 
+/** The Random stream of mutations; stream 0 draws the initial population. */
+const kMutationStream = 1;
+
 interface Member {
   id: number;
   arch: number[];
@@ -41,22 +47,30 @@ export class AgingEvolution implements SearchStrategy {
   readonly #mutable: number[];
   readonly #weights: number[];
   readonly #options: EvolutionOptions;
+  /** Draws of mutations (and of any random candidate past the initial population). */
   readonly #rng: Random;
+  readonly #initial: number[][];
   readonly #population: Member[] = [];
-  #told = 0;
   #nextId = 0;
 
   constructor(space: SearchSpace, options: EvolutionOptions) {
     this.#vars = variablesOf(space);
     this.#options = options;
-    this.#rng = new Random(options.seed);
+    // Two streams: the initial population's draws never depend on how many mutations (which
+    // follow the results) were drawn before them.
+    const initialRng = new Random(options.seed);
+    this.#initial = Array.from({ length: options.population }, () => randomArch(this.#vars, initialRng));
+    this.#rng = new Random(options.seed, kMutationStream);
     this.#mutable = this.#vars.flatMap((v, k) => (v.choices > 1 ? [k] : []));
     this.#weights = this.#mutable.map((k) => Math.pow(k + 1, options.beta));
   }
 
   propose(): Proposal {
     const id = this.#nextId++;
-    if (this.#told < this.#options.population || this.#mutable.length === 0) {
+    if (id < this.#initial.length) return { id, arch: [...this.#initial[id]!], parent: null };
+    // With nothing to mutate (no result yet, as when there are more actors than P, or a space
+    // of fixed choices), the candidate is random.
+    if (this.#population.length === 0 || this.#mutable.length === 0) {
       return { id, arch: randomArch(this.#vars, this.#rng), parent: null };
     }
     const picks = this.#rng.sample(this.#population.length, this.#options.sample);
@@ -74,7 +88,6 @@ export class AgingEvolution implements SearchStrategy {
   }
 
   tell(id: number, arch: readonly number[], score: number): void {
-    this.#told++;
     this.#population.push({ id, arch: [...arch], score });
     if (this.#population.length > this.#options.population) this.#population.shift();
   }

@@ -2,7 +2,7 @@
 // two runs, the top-K table and the plots as inline SVG. Everything the page shows is in the
 // file; it loads nothing, so it opens the same on a laptop and on a login node without network.
 
-import type { RunComparison, RunSummary, TopKSummary } from './run-summary.js';
+import type { FailedCandidate, RunComparison, RunSummary, TopKSummary } from './run-summary.js';
 import { fmtBytes, fmtNumber, fmtP, fmtSeconds, fmtShare, fmtSigned } from './format.js';
 
 export interface RenderedChart {
@@ -38,6 +38,7 @@ export function renderPage(page: ReportPage): string {
     '<h2>Summary</h2>',
     summaryTable(page.runs),
     page.comparison ? comparisonBlock(page.comparison) : '',
+    ...page.runs.filter((r) => r.failures.length > 0).map((r) => failureTable(r.label, r.failures)),
     ...page.runs.filter((r) => r.topk.pairs.length > 0).map((r) => topkTable(r.label, r.topk)),
     '<h2>Plots</h2>',
     ...page.charts.map(
@@ -56,6 +57,7 @@ function summaryTable(runs: readonly RunSummary[]): string {
     `<tr><th scope="row">${esc(name)}</th>${runs.map((r) => `<td>${esc(cell(r))}</td>`).join('')}</tr>`;
   const rows = [
     row('evaluations', (r) => `${r.evaluations}${r.failed > 0 ? ` (${r.failed} without a score)` : ''}`),
+    row('failed candidates', (r) => `${r.failures.length}${r.failures.length > 0 ? ` (failed on every try: ${r.failures.map((f) => `#${f.id}`).join(', ')})` : ''}`),
     row('score mean ± sd', (r) => (r.score ? `${fmtNumber(r.score.mean)} ± ${fmtNumber(r.score.sd)}` : '–')),
     row('score median [q1, q3]', (r) => (r.score ? `${fmtNumber(r.score.median)} [${fmtNumber(r.score.q1)}, ${fmtNumber(r.score.q3)}]` : '–')),
     row('score min – max', (r) => (r.score ? `${fmtNumber(r.score.min)} – ${fmtNumber(r.score.max)}` : '–')),
@@ -83,6 +85,20 @@ function comparisonBlock(c: RunComparison): string {
     `<tr><th scope="row">median score gain</th><td>${esc(fmtSigned(c.medianGain))}</td></tr>`,
     `<tr><th scope="row">Mann–Whitney U</th><td>${esc(fmtNumber(t.u, 1))} (two-sided p = ${esc(fmtP(t.p))}, ${t.method}${t.z === undefined ? '' : `, z = ${esc(fmtNumber(t.z, 3))}`})</td></tr>`,
     `<tr><th scope="row">P(${esc(c.label)} beats ${esc(c.baseline)})</th><td>${esc(fmtShare(t.effect))}</td></tr>`,
+    '</tbody></table>',
+  ].join('');
+}
+
+function failureTable(label: string, failures: readonly FailedCandidate[]): string {
+  const rows = failures.map(
+    (f) =>
+      `<tr><td>#${f.id}</td><td>[${f.arch.join(', ')}]</td><td>${f.attempts}</td><td><code>${esc(f.error.code)}</code></td>` +
+      `<td>${esc(f.error.name)}: ${esc(f.error.message)}</td></tr>`,
+  );
+  return [
+    `<h2>Failed candidates: ${esc(label)}</h2>`,
+    '<table class="failures"><thead><tr><th>candidate</th><th>arch</th><th>tries</th><th>code</th><th>last error</th></tr></thead><tbody>',
+    rows.join(''),
     '</tbody></table>',
   ].join('');
 }

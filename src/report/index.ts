@@ -6,7 +6,7 @@ export type { WriteReportOptions, ReportFiles } from './write-report.js';
 export { readRun, kJournalFile } from './journal.js';
 export type { Run } from './journal.js';
 export { summarizeRun, summarizeTopK, compareRuns } from './run-summary.js';
-export type { RunSummary, RunComparison, TopKSummary, TopKPair } from './run-summary.js';
+export type { RunSummary, RunComparison, FailedCandidate, TopKSummary, TopKPair } from './run-summary.js';
 export { bestSoFar, bestAt, transferHitRate } from './curves.js';
 export type { CurvePoint } from './curves.js';
 export { mean, median, quantile, summarize, mannWhitneyU, vanElteren } from './statistics.js';

@@ -28,6 +28,8 @@ export interface RunSummary {
   evaluations: number;
   /** Candidates without a finite score: failed on every try, or diverged in training. */
   failed: number;
+  /** The candidates among those that failed on every try (`failure` records), by id. */
+  failures: FailedCandidate[];
   /** Distribution of finite scores; undefined when there is none. */
   score?: Summary;
   best?: { id: number; score: number; arch: number[] };
@@ -48,6 +50,14 @@ export interface RunSummary {
     sources: Record<FetchSource, number>;
   };
   topk: TopKSummary;
+}
+
+export interface FailedCandidate {
+  id: number;
+  arch: number[];
+  attempts: number;
+  /** The last try's error. */
+  error: { name: string; code: string; message: string };
 }
 
 export interface RunComparison {
@@ -84,9 +94,10 @@ export function summarizeRun(run: Run): RunSummary {
     label: run.label,
     evaluations: ev.length + run.failures.length,
     failed: ev.length - scored.length + run.failures.length,
+    failures: run.failures.map(({ id, arch, attempts, error }) => ({ id, arch, attempts, error })).sort((a, b) => a.id - b.id),
     ...(scored.length > 0 ? { score: summarize(scored.map((r) => r.score)) } : {}),
     ...(best ? { best: { id: best.id, score: best.score, arch: best.arch } } : {}),
-    wallSeconds: ev.reduce((m, r) => Math.max(m, r.finishedAt), 0),
+    wallSeconds: [...ev, ...run.failures].reduce((m, r) => Math.max(m, r.finishedAt), 0),
     trainSeconds,
     evaluationSeconds,
     actors: new Set(ev.map(actorKey)).size,

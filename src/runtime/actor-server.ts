@@ -1,13 +1,16 @@
 // runtime/actor-server.ts: the serving side inside an actor's thread. It runs calls from any
 // number of caller ports on one instance: one at a time in arrival order by default, or up to
 // maxConcurrency async calls at once. Replies to each caller leave in one batch per microtask.
-// A result that cannot be encoded becomes an error reply, never silence.
+// A result that cannot be encoded becomes an error reply, never silence. A call the caller can
+// cancel runs with an AbortSignal of its own (callSignal()); a 'cancel' drops it if it is still
+// queued (answered with an AbortError, so every call gets one reply) or aborts that signal.
 
 import type { MessagePort } from 'node:worker_threads';
 import { log } from '../util/log.js';
 import { decode, encodeDetached, type HandleBinder } from './codec.js';
-import { SerializationError } from './errors.js';
-import type { CallMsg, RemoteOrigin, ReplyMsg } from './protocol.js';
+import { runWithCallSignal } from './context.js';
+import { AbortError, SerializationError } from './errors.js';
+import type { CallMsg, RemoteOrigin, ReplyMsg, ToActorMsg } from './protocol.js';
 import { toWireError } from './wire-error.js';
 
 interface Caller {
@@ -15,6 +18,8 @@ interface Caller {
   replies: ReplyMsg[];
   flushQueued: boolean;
   flush(): void;
+  /** Cancellable calls of this caller now running, by id. */
+  running: Map<number, AbortController>;
 }
 
 interface Queued {
@@ -45,6 +50,7 @@ export class ActorServer {
       replies: [],
       flushQueued: false,
       flush: () => this.#flush(caller),
+      running: new Map(),
     };
     port.on('message', (bytes: Uint8Array) => this.#receive(caller, bytes));
     // The parent port keeps this thread alive; a caller's port alone must not.
@@ -52,17 +58,31 @@ export class ActorServer {
   }
 
   #receive(caller: Caller, bytes: Uint8Array): void {
-    let msgs: CallMsg[];
+    let msgs: ToActorMsg[];
     try {
-      msgs = decode<CallMsg[]>(bytes, this.#binder);
+      msgs = decode<ToActorMsg[]>(bytes, this.#binder);
     } catch (err) {
       log('error', 'runtime.call.undecodable', { actor: this.#origin.actor, error: err });
       return;
     }
     for (const msg of msgs) {
-      if (this.#queue.length === 0 && this.#running < this.#max) this.#run(caller, msg);
+      if (msg.kind === 'cancel') this.#cancel(caller, msg.id);
+      else if (this.#queue.length === 0 && this.#running < this.#max) this.#run(caller, msg);
       else this.#queue.push({ caller, msg });
     }
+  }
+
+  #cancel(caller: Caller, id: number): void {
+    const running = caller.running.get(id);
+    if (running) {
+      running.abort(new AbortError(`the caller aborted call #${id}`, { details: { actor: this.#origin.actor } }));
+      return;
+    }
+    const at = this.#queue.findIndex((queued) => queued.caller === caller && queued.msg.id === id);
+    if (at < 0) return; // already answered: the caller drops that reply
+    const { msg } = this.#queue.splice(at, 1)[0]!;
+    const err = new AbortError(`the caller aborted call #${id} before it started`, { details: { actor: this.#origin.actor } });
+    this.#reply(caller, { kind: 'error', id, error: toWireError(err, this.#at(msg.method)) });
   }
 
   #run(caller: Caller, msg: CallMsg): void {
@@ -72,9 +92,10 @@ export class ActorServer {
       this.#reply(caller, { kind: 'error', id: msg.id, error: toWireError(err, this.#at(msg.method)) });
       return;
     }
+    const controller = msg.cancellable ? new AbortController() : undefined;
     let result: unknown;
     try {
-      result = fn.apply(this.#instance, msg.args);
+      result = controller ? runWithCallSignal(controller.signal, () => fn.apply(this.#instance, msg.args)) : fn.apply(this.#instance, msg.args);
     } catch (err) {
       this.#reply(caller, { kind: 'error', id: msg.id, error: toWireError(err, this.#at(msg.method)) });
       return;
@@ -83,6 +104,7 @@ export class ActorServer {
       this.#reply(caller, { kind: 'ok', id: msg.id, value: result });
       return;
     }
+    if (controller) caller.running.set(msg.id, controller);
     this.#running++;
     result.then(
       (value) => this.#settle(caller, { kind: 'ok', id: msg.id, value }),
@@ -92,6 +114,7 @@ export class ActorServer {
 
   #settle(caller: Caller, reply: ReplyMsg): void {
     this.#running--;
+    if (caller.running.size > 0) caller.running.delete(reply.id);
     this.#reply(caller, reply);
     while (this.#queue.length > 0 && this.#running < this.#max) {
       const next = this.#queue.shift()!;

@@ -1,7 +1,7 @@
 // runtime/errors.ts: the actor runtime's error classes, each with a stable `code`. Callers and
 // tests match on class and code; `details` names the actor, rank, option or object at fault.
 
-import { GraftError, InvalidArgumentError } from '../errors.js';
+import { GraftError, InvalidArgumentError, TimeoutError } from '../errors.js';
 
 /**
  * An actor's thread died (constructor threw, `process.exit`, out of memory, killed) and the
@@ -52,7 +52,26 @@ export class ProtocolError extends GraftError {
   override readonly code: string = 'ERR_RUNTIME_PROTOCOL';
 }
 
-/** An operation only the driver rank's main thread may perform (shutdown). */
+/** An operation only the driver rank's main thread may perform (shutdown), or only a rank's main thread (serve, provideRankService). */
 export class NotDriverError extends GraftError {
   override readonly code: string = 'ERR_NOT_DRIVER';
+}
+
+/**
+ * An actor's thread did not finish starting (module import and constructor) within its
+ * spawn option `startTimeoutMs`; the thread was ended. details: actor, className, rank,
+ * timeoutMs, restarts.
+ */
+export class ActorStartTimeoutError extends TimeoutError {
+  override readonly code: string = 'ERR_ACTOR_START_TIMEOUT';
+}
+
+/** The caller's AbortSignal fired before the call's result arrived; `cause` is the signal's reason. */
+export class AbortError extends GraftError {
+  override readonly code: string = 'ABORT_ERR';
+}
+
+/** No rank service of that name is provided on the rank (see Runtime.provideRankService). */
+export class RankServiceNotFoundError extends GraftError {
+  override readonly code: string = 'ERR_RANK_SERVICE_NOT_FOUND';
 }

@@ -1,13 +1,15 @@
 // runtime/index.ts: the actor runtime's public surface: init() and the Runtime it returns,
-// handles and their types, object refs, placement and GPU policy pieces, status and errors.
+// handles and their types, call options, rank services, object refs, placement and GPU policy
+// pieces, status and errors.
 
 export { init } from './init.js';
 export { Runtime, type KillOptions } from './runtime.js';
 export { ActorClass } from './actor-class.js';
-export { currentActor, type ActorContext } from './context.js';
-export { kActor, actorRefOf, isHandle, type Remote } from './handle.js';
+export { callSignal, currentActor, type ActorContext } from './context.js';
+export { kActor, kCallOptions, actorRefOf, isHandle, type CallOptions, type Remote } from './handle.js';
+export type { RankServiceHandler } from './rank-services.js';
 export { ObjectRef } from './object-ref.js';
-export type { InitOptions, SpawnOptions, TaskOptions } from './options.js';
+export type { ConnectServiceOptions, InitOptions, SpawnOptions, TaskOptions } from './options.js';
 export { defaultPlacement, fits, type PlacementPolicy, type PlacementRequest, type RankLoad } from './placement.js';
 export { detectGpuInventory, parseNvidiaSmiList, parseVisibleDevices, GpuAllocator, type GpuSources } from './gpu.js';
 export { registerErrorClass, errorOrigin } from './wire-error.js';
@@ -25,14 +27,17 @@ export type {
   TypedArrayName,
 } from './protocol.js';
 export {
+  AbortError,
   ActorDiedError,
   ActorNameTakenError,
   ActorNotFoundError,
+  ActorStartTimeoutError,
   ModuleLoadError,
   NotDriverError,
   ObjectNotFoundError,
   ObjectStoreFullError,
   PlacementError,
   ProtocolError,
+  RankServiceNotFoundError,
   SerializationError,
 } from './errors.js';

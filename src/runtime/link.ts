@@ -7,13 +7,16 @@
 // sent again to the restarted actor while its retry budget lasts, else rejected with an
 // ActorDiedError. When the actor is gone for good, everything queued and everything later
 // fails with the same error. Order per caller holds except for retried calls.
+//
+// A call with an AbortSignal rejects with AbortError when the signal fires: not yet sent, it is
+// simply dropped; already sent, a 'cancel' follows it and the actor's eventual reply is ignored.
 
 import type { MessagePort } from 'node:worker_threads';
 import { log } from '../util/log.js';
-import { ActorDiedError, SerializationError } from './errors.js';
+import { AbortError, ActorDiedError, SerializationError } from './errors.js';
 import { decode, encode, encodeDetached, type HandleBinder } from './codec.js';
 import type { ControlClient } from './control.js';
-import type { ActorRef, CallMsg, ReplyMsg, WireError } from './protocol.js';
+import type { ActorRef, CallMsg, ReplyMsg, ToActorMsg, WireError } from './protocol.js';
 import { fromWireError } from './wire-error.js';
 
 interface PendingCall {
@@ -22,6 +25,8 @@ interface PendingCall {
   args: unknown[];
   /** -1: unlimited. */
   retriesLeft: number;
+  /** Set when the caller can abort the call. */
+  signal?: AbortSignal;
   resolve(value: unknown): void;
   reject(err: Error): void;
 }
@@ -39,6 +44,10 @@ export class ActorLink {
   /** Calls that were in flight when the port closed, waiting to learn whether the actor restarted. */
   #lost: PendingCall[] = [];
   #outbox: PendingCall[] = [];
+  /** Ids of aborted calls the current incarnation has: 'cancel' messages to send. */
+  #cancels: number[] = [];
+  /** Ids of aborted calls whose reply may still come; it is dropped without a warning. */
+  readonly #cancelled = new Set<number>();
   #flushQueued = false;
   readonly #flush = (): void => this.#flushNow();
   readonly #onMessage = (bytes: Uint8Array): void => this.#receive(bytes);
@@ -49,18 +58,15 @@ export class ActorLink {
     this.#binder = binder;
   }
 
-  call(method: string, args: unknown[]): Promise<unknown> {
+  call(method: string, args: unknown[], signal?: AbortSignal): Promise<unknown> {
     if (this.#dead) return Promise.reject(this.#dead);
+    if (signal?.aborted) return Promise.reject(this.#abortError(method, signal));
     return new Promise((resolve, reject) => {
-      this.#outbox.push({ id: this.#nextId++, method, args, retriesLeft: this.#ref.maxTaskRetries, resolve, reject });
-      if (this.#port) {
-        if (!this.#flushQueued) {
-          this.#flushQueued = true;
-          queueMicrotask(this.#flush);
-        }
-      } else if (!this.#connecting) {
-        this.#connect();
-      }
+      const call: PendingCall = { id: this.#nextId++, method, args, retriesLeft: this.#ref.maxTaskRetries, resolve, reject };
+      if (signal) this.#watch(call, signal);
+      this.#outbox.push(call);
+      if (this.#port) this.#scheduleFlush();
+      else if (!this.#connecting) this.#connect();
     });
   }
 
@@ -73,6 +79,8 @@ export class ActorLink {
     this.#inflight.clear();
     this.#outbox = [];
     for (const call of everyone) call.reject(reason);
+    this.#cancels = [];
+    this.#cancelled.clear();
     const port = this.#port;
     this.#port = undefined;
     port?.close();
@@ -111,6 +119,9 @@ export class ActorLink {
   #onClose(port: MessagePort): void {
     if (this.#port !== port) return;
     this.#port = undefined;
+    // The incarnation that held the aborted calls is gone, and no reply will come from it.
+    this.#cancels = [];
+    this.#cancelled.clear();
     // Map order is send order: lost calls go back ahead of anything not yet sent.
     this.#lost.push(...this.#inflight.values());
     this.#inflight.clear();
@@ -140,19 +151,64 @@ export class ActorLink {
     });
   }
 
+  /** Rejects with AbortError when `signal` fires first; the listener goes when the call settles. */
+  #watch(call: PendingCall, signal: AbortSignal): void {
+    const onAbort = (): void => this.#abort(call, signal);
+    signal.addEventListener('abort', onAbort, { once: true });
+    call.signal = signal;
+    const { resolve, reject } = call;
+    call.resolve = (value) => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(value);
+    };
+    call.reject = (err) => {
+      signal.removeEventListener('abort', onAbort);
+      reject(err);
+    };
+  }
+
+  #abort(call: PendingCall, signal: AbortSignal): void {
+    if (this.#inflight.delete(call.id)) {
+      this.#cancels.push(call.id);
+      this.#cancelled.add(call.id);
+      this.#scheduleFlush();
+    } else {
+      this.#outbox = this.#outbox.filter((c) => c !== call);
+      this.#lost = this.#lost.filter((c) => c !== call);
+    }
+    call.reject(this.#abortError(call.method, signal));
+  }
+
+  #abortError(method: string, signal: AbortSignal): AbortError {
+    const ref = this.#ref;
+    return new AbortError(`call '${method}' to actor ${ref.className}#${ref.id} on rank ${ref.rank} was aborted`, {
+      cause: signal.reason,
+      details: { actor: ref.id, name: ref.name, className: ref.className, rank: ref.rank, method },
+    });
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushQueued) return;
+    this.#flushQueued = true;
+    queueMicrotask(this.#flush);
+  }
+
   #flushNow(): void {
     this.#flushQueued = false;
     const port = this.#port;
-    if (!port || this.#outbox.length === 0) return;
+    if (!port || (this.#outbox.length === 0 && this.#cancels.length === 0)) return;
     let batch = this.#outbox;
     this.#outbox = [];
+    const cancels = this.#cancels.map((id): ToActorMsg => ({ kind: 'cancel', id }));
+    this.#cancels = [];
+    const messages = (calls: PendingCall[]): ToActorMsg[] => (cancels.length === 0 ? calls.map(toCallMsg) : [...cancels, ...calls.map(toCallMsg)]);
     let bytes: Uint8Array;
     try {
-      bytes = encodeDetached(batch.map(toCallMsg));
+      bytes = encodeDetached(messages(batch));
     } catch {
       batch = batch.filter(rejectIfUnencodable);
-      if (batch.length === 0) return;
-      bytes = encodeDetached(batch.map(toCallMsg));
+      if (batch.length === 0 && cancels.length === 0) return;
+      bytes = encodeDetached(messages(batch));
     }
     for (const call of batch) this.#inflight.set(call.id, call);
     port.postMessage(bytes, [bytes.buffer as ArrayBuffer]);
@@ -172,6 +228,7 @@ export class ActorLink {
     for (const reply of replies) {
       const call = this.#inflight.get(reply.id);
       if (!call) {
+        if (this.#cancelled.delete(reply.id)) continue;
         log('warn', 'runtime.reply.unknown', { actor: this.#ref.id, id: reply.id });
         continue;
       }
@@ -183,7 +240,9 @@ export class ActorLink {
 }
 
 function toCallMsg(call: PendingCall): CallMsg {
-  return { kind: 'call', id: call.id, method: call.method, args: call.args };
+  const msg: CallMsg = { kind: 'call', id: call.id, method: call.method, args: call.args };
+  if (call.signal) msg.cancellable = true;
+  return msg;
 }
 
 function rejectIfUnencodable(call: PendingCall): boolean {

@@ -1,7 +1,7 @@
 // runtime/node.ts: a rank's main thread. It answers control requests from its own threads
 // (the main thread and actor threads), serves requests from other ranks, supervises the
-// rank's actors, holds its object store and task pool, relays calls across ranks, and on the
-// driver rank hosts the Head. It decides nothing about placement and never decodes user values.
+// rank's actors, holds its object store, task pool and rank services, relays calls across
+// ranks, and on the driver rank hosts the Head. It decides nothing about placement and never decodes user values.
 
 import type { Worker } from 'node:worker_threads';
 import type { Transport } from '../transport/index.js';
@@ -16,6 +16,7 @@ import type { ResolvedInitOptions } from './options.js';
 import { defaultPlacement } from './placement.js';
 import type { ControlKind, ControlReplies, ControlRequest, ControlRequestOf, RankInfo, RankRequest } from './protocol.js';
 import { RankRpc } from './rank-rpc.js';
+import { RankServices } from './rank-services.js';
 import { RelayHub } from './relay.js';
 import { Router } from './router.js';
 import { ActorSupervisor, type Connection, type ControlAnswer, type SupervisorHost } from './supervisor.js';
@@ -36,6 +37,8 @@ export class RankNode implements SupervisorHost {
   /** The main thread's control client and caller side. */
   readonly mainControl: ControlClient;
   readonly router: Router;
+  /** The services this rank's main thread offers to its own threads. */
+  readonly services: RankServices;
   /** Resolves once this rank has shut down (stopped its actors and closed its transport). */
   readonly closed: Promise<void>;
   readonly #transport: Transport;
@@ -61,6 +64,7 @@ export class RankNode implements SupervisorHost {
     this.narrowDevices = mine.gpus.length > 0;
     this.#store = new ObjectStore(this.rank, options.objectStoreBytes);
     this.#tasks = new TaskPool(options.taskThreads, this.rank, this.host);
+    this.services = new RankServices(this.rank);
     this.#rpc = new RankRpc(transport, (source, request) => this.#serveRank(source, request));
     this.#relay = new RelayHub(transport, this.#rpc, (actor, after) => this.#connectLocal(actor, after));
     if (this.rank === this.driverRank) {
@@ -168,6 +172,10 @@ export class RankNode implements SupervisorHost {
         return { value: null };
       case 'task':
         return { value: await this.#rpc.request(request.spec.rank, { kind: 'task', spec: request.spec }) };
+      case 'rank-service': {
+        const port = await this.services.connect(request.name);
+        return { value: { port }, transfer: [port] };
+      }
       case 'shutdown':
         if (caller !== 'main' || !this.isDriver) {
           throw new NotDriverError(`shutdown() belongs to the driver's main thread (rank ${this.driverRank})`, { details: { rank: this.rank } });

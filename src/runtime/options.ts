@@ -57,6 +57,18 @@ export interface SpawnOptions {
   maxTaskRetries?: number;
   /** Async method calls that may run at once; default 1 (one call at a time, in order). */
   maxConcurrency?: number;
+  /**
+   * Milliseconds each start of the actor (module import and constructor) may take before its
+   * thread is ended; default 120000, room for an actor that loads tfjs. A start that runs past
+   * it counts as a death (restarted within maxRestarts); spawn rejects with ActorStartTimeoutError.
+   */
+  startTimeoutMs?: number;
+}
+
+/** Options of Runtime.connectRankService. */
+export interface ConnectServiceOptions {
+  /** Milliseconds to wait for the port; default 30000. */
+  timeoutMs?: number;
 }
 
 export interface TaskOptions {
@@ -65,7 +77,7 @@ export interface TaskOptions {
 }
 
 const kInitKeys = ['transport', 'driverRank', 'objectStoreMB', 'gpus', 'cpus', 'memoryMB', 'taskThreads', 'placement', 'logFile'];
-const kSpawnKeys = ['resources', 'rank', 'strategy', 'name', 'maxRestarts', 'maxTaskRetries', 'maxConcurrency'];
+const kSpawnKeys = ['resources', 'rank', 'strategy', 'name', 'maxRestarts', 'maxTaskRetries', 'maxConcurrency', 'startTimeoutMs'];
 const kResourceKeys = ['cpu', 'gpu', 'memoryMB'];
 
 export const kInitDefaults = { driverRank: 0, objectStoreMB: 1024 } as const;
@@ -75,7 +87,9 @@ export const kSpawnDefaults = {
   maxRestarts: 0,
   maxTaskRetries: 0,
   maxConcurrency: 1,
+  startTimeoutMs: 120_000,
 } as const;
+export const kConnectServiceDefaults = { timeoutMs: 30_000 } as const;
 
 export function resolveInitOptions(options: InitOptions = {}): ResolvedInitOptions {
   checkObject(options, 'init options');
@@ -146,6 +160,8 @@ export function resolveSpawnOptions(options: SpawnOptions = {}, size: number): R
   checkInteger(maxTaskRetries, 'maxTaskRetries', -1);
   const maxConcurrency = options.maxConcurrency ?? kSpawnDefaults.maxConcurrency;
   checkInteger(maxConcurrency, 'maxConcurrency', 1);
+  const startTimeoutMs = options.startTimeoutMs ?? kSpawnDefaults.startTimeoutMs;
+  checkTimeout(startTimeoutMs, 'startTimeoutMs');
   return {
     resources,
     ...(options.rank !== undefined ? { rank: options.rank } : {}),
@@ -154,7 +170,26 @@ export function resolveSpawnOptions(options: SpawnOptions = {}, size: number): R
     maxRestarts,
     maxTaskRetries,
     maxConcurrency,
+    startTimeoutMs,
   };
+}
+
+/** The timeout of a connectRankService call, in ms. */
+export function resolveConnectServiceOptions(options: ConnectServiceOptions = {}): number {
+  checkObject(options, 'connectRankService options');
+  checkKeys(options, ['timeoutMs'], 'connectRankService options');
+  const timeoutMs = options.timeoutMs ?? kConnectServiceDefaults.timeoutMs;
+  checkTimeout(timeoutMs, 'timeoutMs');
+  return timeoutMs;
+}
+
+/** Call options given through a handle's kCallOptions member. */
+export function resolveCallOptions(options: unknown): { signal?: AbortSignal } {
+  checkObject(options, 'call options');
+  checkKeys(options as object, ['signal'], 'call options');
+  const { signal } = options as { signal?: unknown };
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalid('signal', 'an AbortSignal', signal);
+  return signal === undefined ? {} : { signal };
 }
 
 export function resolveTaskOptions(options: TaskOptions = {}, size: number, here: number): number {
@@ -194,6 +229,13 @@ function checkKeys(value: object, allowed: string[], what: string): void {
 
 function checkNumber(value: unknown, name: string, min: number): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min) throw invalid(name, `a number ≥ ${min}`, value);
+}
+
+/** Timer delays above 2^31 - 1 ms fire at once in Node, so they are refused rather than shortened. */
+function checkTimeout(value: unknown, name: string): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 2_147_483_647) {
+    throw invalid(name, 'an integer number of milliseconds from 1 to 2147483647', value);
+  }
 }
 
 function checkInteger(value: unknown, name: string, min: number): void {

@@ -1,7 +1,7 @@
 // runtime/protocol.ts: every message the runtime sends between threads and between ranks, as
 // types only. Three wires:
 //   call wire    caller thread <-> actor thread, over a MessagePort: msgpackr bytes, each port
-//                message one batch (an array of CallMsg, or of ReplyMsg);
+//                message one batch (an array of ToActorMsg, or of ReplyMsg);
 //   thread wire  a thread <-> its rank's main thread: structured-clone objects, because they
 //                carry MessagePorts and SharedArrayBuffers (user values inside are msgpackr bytes);
 //   rank wire    rank <-> rank over the Transport: msgpackr bytes (tags in ./tags.ts).
@@ -10,7 +10,7 @@
 import type { MessagePort } from 'node:worker_threads';
 
 /** Checked when an actor thread starts; bump on any incompatible change below. */
-export const kProtocolVersion = 1;
+export const kProtocolVersion = 2;
 
 // ---------------------------------------------------------------------------------------------
 // Shared shapes
@@ -75,6 +75,8 @@ export interface ResolvedSpawnOptions {
   maxRestarts: number;
   maxTaskRetries: number;
   maxConcurrency: number;
+  /** Each incarnation must finish its module import and constructor within this many ms. */
+  startTimeoutMs: number;
 }
 
 export interface SpawnSpec {
@@ -138,7 +140,18 @@ export interface CallMsg {
   id: number;
   method: string;
   args: unknown[];
+  /** Set when the caller passed an AbortSignal: the actor runs the call with a signal of its own. */
+  cancellable?: true;
 }
+
+/** The caller gave up on call `id` (its signal aborted): drop it if queued, abort its signal if running. */
+export interface CancelMsg {
+  kind: 'cancel';
+  id: number;
+}
+
+/** What a caller sends an actor. */
+export type ToActorMsg = CallMsg | CancelMsg;
 
 export type ReplyMsg =
   | { kind: 'ok'; id: number; value: unknown }
@@ -167,6 +180,8 @@ export type ControlRequest =
   | { kind: 'get'; ref: ObjectRefData }
   | { kind: 'release'; ref: ObjectRefData }
   | { kind: 'task'; spec: TaskSpec }
+  /** A private port to the rank service `name` of this thread's rank. */
+  | { kind: 'rank-service'; name: string }
   | { kind: 'status' }
   | { kind: 'shutdown' };
 
@@ -182,6 +197,8 @@ export interface ControlReplies {
   release: null;
   /** msgpackr-encoded return value. */
   task: Uint8Array;
+  /** The caller's end; the other end went to the service's onConnect. */
+  'rank-service': { port: MessagePort };
   status: RuntimeStatus;
   shutdown: null;
 }

@@ -5,7 +5,7 @@
 import { ActorLink } from './link.js';
 import { decode, type HandleBinder } from './codec.js';
 import type { ControlClient } from './control.js';
-import { makeHandle, type CallSink, type Remote } from './handle.js';
+import { makeHandle, type CallOptions, type CallSink, type Remote } from './handle.js';
 import type { ActorRef } from './protocol.js';
 
 export class Router implements CallSink {
@@ -18,14 +18,14 @@ export class Router implements CallSink {
     this.#control = control;
   }
 
-  call(ref: ActorRef, method: string, args: unknown[]): Promise<unknown> {
+  call(ref: ActorRef, method: string, args: unknown[], options?: CallOptions): Promise<unknown> {
     let link = this.#links.get(ref.id);
     if (!link) {
       if (this.#closed) return Promise.reject(this.#closed);
       link = new ActorLink(ref, this.#control, this.binder);
       this.#links.set(ref.id, link);
     }
-    return link.call(method, args);
+    return link.call(method, args, options?.signal);
   }
 
   handle<T>(ref: ActorRef): Remote<T> {

@@ -3,22 +3,27 @@
 // throw), encodes user values, and delegates to the thread's control client and router. The
 // engine behind it (node.ts on a main thread, a parent port in an actor) stays private.
 
-import { ClosedError, InvalidArgumentError } from '../errors.js';
+import type { MessagePort } from 'node:worker_threads';
+import { ClosedError, InvalidArgumentError, TimeoutError } from '../errors.js';
 import { ActorClass } from './actor-class.js';
 import { encodeDetached } from './codec.js';
 import type { ControlClient } from './control.js';
+import { within } from './deadline.js';
 import { NotDriverError } from './errors.js';
 import { actorRefOf, isHandle, type Remote } from './handle.js';
 import { ObjectRef } from './object-ref.js';
 import {
   checkIdentifier,
+  resolveConnectServiceOptions,
   resolveModuleUrl,
   resolveSpawnOptions,
   resolveTaskOptions,
+  type ConnectServiceOptions,
   type SpawnOptions,
   type TaskOptions,
 } from './options.js';
 import type { LocalObject, RuntimeStatus } from './protocol.js';
+import type { RankServiceHandler, RankServices } from './rank-services.js';
 import type { Router } from './router.js';
 import { toShared, typedArrayName, viewOf } from './typed.js';
 
@@ -30,6 +35,8 @@ export interface RuntimeCore {
   readonly isMainThread: boolean;
   readonly control: ControlClient;
   readonly router: Router;
+  /** Main threads only: the services this rank offers its threads. */
+  readonly services?: RankServices;
   /** Main threads only: resolves when this rank has shut down. */
   readonly closed?: Promise<void>;
 }
@@ -146,6 +153,38 @@ export class Runtime {
       const bytes = await this.#core.control.request({ kind: 'task', spec: { moduleUrl: url, fnName, args: encodeDetached(args), rank } });
       return this.#core.router.decode<Awaited<ReturnType<F>>>(bytes);
     };
+  }
+
+  /**
+   * Main thread only: offers the service `name` to the threads of this rank. Each
+   * connectRankService(name) made on this rank calls `onConnect` with the service's end of a new
+   * private MessagePort. Returns a function that withdraws the service (open ports stay open).
+   */
+  provideRankService(name: string, onConnect: RankServiceHandler): () => void {
+    checkIdentifier(name, 'name');
+    if (typeof onConnect !== 'function') {
+      throw new InvalidArgumentError('provideRankService() needs an onConnect function', { details: { option: 'onConnect' } });
+    }
+    const { services } = this.#core;
+    if (!services) throw new NotDriverError("provideRankService() belongs to a rank's main thread, not to an actor", { details: { rank: this.rank } });
+    return services.provide(name, onConnect);
+  }
+
+  /**
+   * A private MessagePort to the rank service `name` of this thread's rank (from an actor, its
+   * own rank's main thread). Rejects with RankServiceNotFoundError when the rank provides no such
+   * service, with the service's own error when it refuses, and with TimeoutError past timeoutMs.
+   */
+  async connectRankService(name: string, options: ConnectServiceOptions = {}): Promise<MessagePort> {
+    checkIdentifier(name, 'name');
+    const timeoutMs = resolveConnectServiceOptions(options);
+    const reply = this.#core.control.request({ kind: 'rank-service', name });
+    const timedOut = () =>
+      new TimeoutError(`rank service '${name}' on rank ${this.rank} did not answer within ${timeoutMs} ms`, {
+        details: { name, rank: this.rank, timeoutMs },
+      });
+    const { port } = await within(reply, timeoutMs, timedOut, (late) => late.port.close());
+    return port;
   }
 
   /** Every rank's capacity and use, and every actor (id, name, rank, state, calls done, restarts). */

@@ -24,6 +24,7 @@ export async function startRank(options: ResolvedInitOptions): Promise<{ runtime
     isMainThread: true,
     control: node.mainControl,
     router: node.router,
+    services: node.services,
     closed: node.closed,
   });
   return { runtime, closed: node.closed };

@@ -1,11 +1,13 @@
 // runtime/supervisor.ts: the life of one actor on its rank's main thread. It starts the actor's
 // worker thread, answers connect requests with a fresh MessagePort into the current
 // incarnation, restarts the thread when it dies (within maxRestarts), and records why it died.
+// A start (module import and constructor) that outlasts startTimeoutMs is ended as a death, so
+// neither spawn nor a caller waiting for a restart can wait forever.
 // Knows nothing of ranks beyond its own or of how callers use the ports it hands out.
 
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { log } from '../util/log.js';
-import { ActorDiedError } from './errors.js';
+import { ActorDiedError, ActorStartTimeoutError } from './errors.js';
 import type {
   ActorRef,
   ActorState,
@@ -71,6 +73,9 @@ export class ActorSupervisor {
   #waiters: Waiter[] = [];
   #firstStart: { resolve(): void; reject(err: Error): void } | undefined;
   #exited: Promise<void> = Promise.resolve();
+  #startTimer: NodeJS.Timeout | undefined;
+  /** Set when the current incarnation's start ran out of time. */
+  #startTimedOut: ActorStartTimeoutError | undefined;
 
   constructor(ref: ActorRef, spec: SpawnSpec, gpus: string[], host: SupervisorHost) {
     this.ref = ref;
@@ -132,6 +137,7 @@ export class ActorSupervisor {
   #launch(): void {
     this.#incarnation++;
     this.#exitReason = undefined;
+    this.#startTimedOut = undefined;
     const host = this.#host;
     const workerData: ActorWorkerData = {
       version: kProtocolVersion,
@@ -172,6 +178,10 @@ export class ActorSupervisor {
       this.#onExit(worker, code);
       exited();
     });
+    const timeoutMs = this.spec.options.startTimeoutMs;
+    this.#startTimer = setTimeout(() => this.#onStartTimeout(worker, timeoutMs), timeoutMs);
+    // The worker keeps the process alive while it starts; the timer alone must not.
+    this.#startTimer.unref();
     log('info', 'runtime.actor.start', { actor: this.ref.id, rank: host.rank, incarnation: this.#incarnation, className: this.ref.className });
   }
 
@@ -179,6 +189,7 @@ export class ActorSupervisor {
     if (worker !== this.#worker) return;
     switch (msg.kind) {
       case 'ready':
+        clearTimeout(this.#startTimer);
         this.#state = 'alive';
         log('info', 'runtime.actor.ready', { actor: this.ref.id, rank: this.#host.rank, incarnation: this.#incarnation });
         this.#firstStart?.resolve();
@@ -200,8 +211,20 @@ export class ActorSupervisor {
     }
   }
 
+  #onStartTimeout(worker: Worker, timeoutMs: number): void {
+    if (worker !== this.#worker) return;
+    const { id, className, rank } = this.ref;
+    this.#startTimedOut = new ActorStartTimeoutError(`actor ${className}#${id} on rank ${rank} did not start within ${timeoutMs} ms`, {
+      details: { actor: id, className, rank, timeoutMs, restarts: this.#restarts },
+    });
+    this.#exitReason = toWireError(this.#startTimedOut, this.#origin());
+    log('warn', 'runtime.actor.start-timeout', { actor: id, rank, incarnation: this.#incarnation, timeoutMs });
+    void worker.terminate();
+  }
+
   #onExit(worker: Worker, code: number): void {
     if (worker !== this.#worker) return;
+    clearTimeout(this.#startTimer);
     this.#worker = undefined;
     if (this.#stopping) {
       this.#lastDeath = this.#exitReason ?? { name: 'ClosedError', message: 'the runtime is shut down', code: 'ERR_CLOSED' };
@@ -226,7 +249,8 @@ export class ActorSupervisor {
     this.#state = 'dead';
     const err = this.#deadError();
     log('warn', 'runtime.actor.dead', { actor: this.ref.id, rank: this.#host.rank, restarts: this.#restarts });
-    this.#firstStart?.reject(err);
+    // spawn() asked for a start: when the last start ran out of time, that is its answer.
+    this.#firstStart?.reject(this.#startTimedOut ?? err);
     this.#firstStart = undefined;
     for (const waiter of this.#waiters) waiter.reject(err);
     this.#waiters = [];

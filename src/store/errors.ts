@@ -8,7 +8,7 @@ export class StoreOptionError extends InvalidArgumentError {
   override readonly code: string = 'ERR_STORE_OPTION';
 }
 
-/** Bytes whose crc32 differs from the checksum recorded for them: never loaded. */
+/** Bytes whose CRC-32C differs from the checksum recorded for them: never loaded. */
 export class ChecksumMismatchError extends GraftError {
   override readonly code: string = 'ERR_CHECKSUM_MISMATCH';
 }

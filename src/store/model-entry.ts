@@ -13,7 +13,7 @@ export interface TensorMeta {
   /** Byte offset of the tensor inside its layer blob (a multiple of 8). */
   offset: number;
   byteLength: number;
-  /** crc32 of the tensor's bytes. */
+  /** CRC-32C of the tensor's bytes. */
   checksum: number;
 }
 

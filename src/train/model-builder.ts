@@ -1,13 +1,15 @@
 // train/model-builder.ts: turns an Architecture into a tfjs LayersModel (functional API) whose
 // layer names are the stable layer ids. Initial weights are seeded per layer from the model
 // seed and the layer's id, so the same architecture and seed always give the same weights, and
-// a layer keeps its initial weights in any candidate that shares its id.
+// a layer keeps its initial weights in any candidate that shares its id. Dropout masks repeat
+// from the same seeds too (see seeded-dropout.ts).
 
 import * as tf from '@tensorflow/tfjs';
 import type { Architecture, LayerOp } from './architecture.js';
 import { checkArchitecture, kInputNode } from './architecture-check.js';
 import { assignIds } from './layer-ids.js';
 import { hashSeed } from './rng.js';
+import { SeededDropout } from './seeded-dropout.js';
 
 export interface BuildOptions {
   /** Seed for initial weights; default 0. */
@@ -59,7 +61,7 @@ function makeLayer(op: LayerOp, name: string, seed: number): tf.layers.Layer {
     case 'avgpool2d':
       return tf.layers.averagePooling2d({ name, poolSize: op.poolSize });
     case 'dropout':
-      return tf.layers.dropout({ name, rate: op.rate });
+      return new SeededDropout({ name, rate: op.rate, seed });
     case 'batchnorm':
       return tf.layers.batchNormalization({ name });
     case 'activation':

@@ -7,6 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ModelIoError } from './errors.js';
+// For its registration: a loaded model's dropout layers are seeded ones, so training repeats.
+import './seeded-dropout.js';
 
 const kModelFile = 'model.json';
 const kWeightsFile = 'weights.bin';

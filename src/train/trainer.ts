@@ -1,5 +1,6 @@
-// train/trainer.ts: the training loop: seeded mini-batches, one optimizer step per batch,
-// validation after every epoch, early stopping (patience, minimum delta, restore best) and
+// train/trainer.ts: the training loop: seeded mini-batches and dropout masks, one optimizer
+// step per batch, a budget of epochs or of steps, validation after every epoch (and where a
+// step budget ends mid-epoch), early stopping (patience, minimum delta, restore best) and
 // cancellation through an AbortSignal. Every tensor it makes is freed before it returns,
 // whichever way it returns.
 
@@ -9,7 +10,8 @@ import { product } from './architecture-check.js';
 import type { Dataset } from './data/dataset.js';
 import { TrainingAbortedError } from './errors.js';
 import { evaluateSplit } from './evaluate.js';
-import { seededPermutation } from './rng.js';
+import { hashSeed, seededPermutation } from './rng.js';
+import { reseedDropout } from './seeded-dropout.js';
 
 export const kOptimizers = ['sgd', 'momentum', 'adam', 'rmsprop', 'adagrad'] as const;
 export type OptimizerName = (typeof kOptimizers)[number];
@@ -24,12 +26,18 @@ export interface EarlyStopping {
 }
 
 export interface TrainOptions {
+  /** Epochs to train (default 1); not together with `steps`. */
   epochs?: number;
+  /**
+   * Optimizer steps to train instead of whole epochs: training stops after that many batches,
+   * validating there even mid-epoch. Not together with `epochs`.
+   */
+  steps?: number;
   batchSize?: number;
   optimizer?: OptimizerName;
   learningRate?: number;
   earlyStopping?: EarlyStopping;
-  /** Seed of the batch order (default 0). */
+  /** Seed of the batch order and of the dropout masks (default 0). */
   seed?: number;
   signal?: AbortSignal;
   onEpoch?: (metrics: EpochMetrics) => void | Promise<void>;
@@ -53,6 +61,9 @@ export interface TrainResult {
   valLoss: number;
   /** Index into `epochs` of the epoch those weights come from. */
   bestEpoch: number;
+  /** Optimizer steps taken, and the epochs they make (fractional when a step budget ends mid-epoch). */
+  steps: number;
+  epochsTrained: number;
   stoppedEarly: boolean;
   seconds: number;
   /** The tfjs backend that ran the training. */
@@ -64,7 +75,7 @@ const kDefaults = { epochs: 1, batchSize: 32, optimizer: 'adam' as OptimizerName
 /** Trains `model` on `dataset.train`, validating on `dataset.validation` after each epoch. */
 export async function trainModel(model: tf.LayersModel, dataset: Dataset, options: TrainOptions = {}): Promise<TrainResult> {
   const o = { ...kDefaults, ...options };
-  checkOptions(o);
+  checkOptions(o, options);
   checkFit(model, dataset);
   const started = performance.now();
   const inputShape = (model.inputs[0].shape as number[]).slice(1);
@@ -84,6 +95,13 @@ export async function trainModel(model: tf.LayersModel, dataset: Dataset, option
   const epochs: EpochMetrics[] = [];
   let best: { epoch: number; valLoss: number; weights?: Float32Array[] } | undefined;
   let stoppedEarly = false;
+  const maxEpochs = o.steps === undefined ? o.epochs : Infinity;
+  const maxSteps = o.steps ?? Infinity;
+  let totalSteps = 0;
+  let samples = 0;
+  // The masks depend on this training's seed and the layer, not on what the model went through
+  // before (a loaded checkpoint trains the same as a fresh build).
+  reseedDropout(model, (name) => hashSeed(o.seed, name));
 
   const lossOf = (x: tf.Tensor, y: tf.Tensor): tf.Scalar => {
     const out = model.apply(x, { training: true }) as tf.Tensor;
@@ -93,14 +111,15 @@ export async function trainModel(model: tf.LayersModel, dataset: Dataset, option
   };
 
   try {
-    for (let epoch = 0; epoch < o.epochs; epoch++) {
+    for (let epoch = 0; epoch < maxEpochs && totalSteps < maxSteps; epoch++) {
       const epochStart = performance.now();
       const order = seededPermutation(train.count, o.seed + epoch);
       let lossTotal: tf.Tensor = tf.keep(tf.scalar(0));
       let trainLoss = Number.NaN;
       let steps = 0;
+      let seen = 0;
       try {
-        for (let start = 0; start < train.count; start += o.batchSize) {
+        for (let start = 0; start < train.count && totalSteps < maxSteps; start += o.batchSize) {
           throwIfAborted(o.signal);
           const n = Math.min(o.batchSize, train.count - start);
           const { x, y } = gatherBatch(dataset, order.subarray(start, start + n), featureSize, units);
@@ -115,11 +134,14 @@ export async function trainModel(model: tf.LayersModel, dataset: Dataset, option
           lossTotal = tf.keep(next);
           frozen.forEach((w, i) => w.write(frozenValues[i]));
           steps++;
+          totalSteps++;
+          seen += n;
           // Let the event loop run between batches, so an abort message can arrive.
           await new Promise<void>((resolve) => setImmediate(resolve));
         }
       } finally {
-        trainLoss = lossTotal.dataSync()[0] / train.count;
+        trainLoss = lossTotal.dataSync()[0] / seen;
+        samples += seen;
         lossTotal.dispose();
       }
       const { loss: valLoss, score: valScore } = evaluateSplit(model, dataset, dataset.validation);
@@ -146,6 +168,8 @@ export async function trainModel(model: tf.LayersModel, dataset: Dataset, option
       score: final >= 0 ? epochs[final].valScore : Number.NaN,
       valLoss: final >= 0 ? epochs[final].valLoss : Number.NaN,
       bestEpoch: final,
+      steps: totalSteps,
+      epochsTrained: samples / train.count,
       stoppedEarly,
       seconds: (performance.now() - started) / 1000,
       backend: tf.getBackend(),
@@ -208,11 +232,15 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new TrainingAbortedError('training was aborted', { cause: signal.reason });
 }
 
-function checkOptions(o: typeof kDefaults & TrainOptions): void {
+function checkOptions(o: typeof kDefaults & TrainOptions, given: TrainOptions): void {
   const bad = (option: string, must: string, value: unknown): never => {
     throw new InvalidArgumentError(`${option} must be ${must}, got ${JSON.stringify(value)}`, { details: { option, value } });
   };
+  if (given.epochs !== undefined && given.steps !== undefined) {
+    throw new InvalidArgumentError('epochs and steps are two budgets: give one of them', { details: { option: 'steps', epochs: given.epochs, steps: given.steps } });
+  }
   if (!Number.isInteger(o.epochs) || o.epochs < 1) bad('epochs', 'a positive integer', o.epochs);
+  if (o.steps !== undefined && (!Number.isInteger(o.steps) || o.steps < 1)) bad('steps', 'a positive integer', o.steps);
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) bad('batchSize', 'a positive integer', o.batchSize);
   if (!kOptimizers.includes(o.optimizer)) bad('optimizer', `one of ${kOptimizers.join(', ')}`, o.optimizer);
   if (!(o.learningRate > 0)) bad('learningRate', 'a positive number', o.learningRate);

@@ -1,5 +1,5 @@
 // train/weights.ts: weight transfer I/O. Extracts a model's layers as LayerRecords (raw bytes,
-// shape, dtype, crc32) and loads donor records into another model by layer id. A record is
+// shape, dtype, CRC-32C) and loads donor records into another model by layer id. A record is
 // checked whole (names, shapes, dtypes, byte lengths, checksums) before any of it is written,
 // so a layer is loaded entirely or not at all.
 
@@ -101,7 +101,7 @@ function checkRecord(layer: tf.layers.Layer, record: LayerRecord): { reason: Ski
     if (t.bytes.byteLength !== expected) {
       return { reason: 'byte-length', detail: `${name}: ${t.bytes.byteLength} bytes where ${expected} are needed` };
     }
-    if (checksumOf(t.bytes) !== t.checksum) return { reason: 'checksum', detail: `${name}: crc32 does not match its bytes` };
+    if (checksumOf(t.bytes) !== t.checksum) return { reason: 'checksum', detail: `${name}: CRC-32C does not match its bytes` };
   }
   return undefined;
 }

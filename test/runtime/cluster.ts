@@ -6,6 +6,7 @@ import { init, type InitOptions, type Runtime } from 'graft/runtime';
 
 export const actorsUrl = new URL('../fixtures/runtime/actors.js', import.meta.url);
 export const tasksUrl = new URL('../fixtures/runtime/tasks.js', import.meta.url);
+export const hangingUrl = new URL('../fixtures/runtime/hanging-module.js', import.meta.url);
 
 export interface Job {
   driver: Runtime;
