@@ -1,7 +1,9 @@
 // cli/progress-line.ts: rank 0's live progress line on a terminal: candidates done/total, best
 // score, evaluations per minute, transfer hit rate and time left, redrawn in place. When the
-// stream is not a terminal (a batch job's log) it prints a plain line at most every 30 s and
-// on the last candidate, so logs stay readable.
+// stream is not a terminal (a batch job's log, mpirun's forwarded output) it prints a plain
+// line at most every 30 s and on the last candidate, and at the end the last state it held
+// back (a search stopped by its walltime never reaches the last candidate), so logs stay
+// readable.
 
 import type { Progress } from '../nas/index.js';
 
@@ -13,6 +15,8 @@ export class ProgressLine {
   #lastPlain = -Infinity;
   #lastDone = -1;
   #drawn = false;
+  /** The latest update not written yet (plain output only). */
+  #held: Progress | null = null;
 
   constructor(stream: NodeJS.WriteStream = process.stderr) {
     this.#stream = stream;
@@ -27,14 +31,19 @@ export class ProgressLine {
     } else if (p.done !== this.#lastDone && (p.done === p.total || p.elapsedSeconds - this.#lastPlain >= kPlainEverySeconds)) {
       this.#lastPlain = p.elapsedSeconds;
       this.#lastDone = p.done;
+      this.#held = null;
       this.#stream.write(line + '\n');
+    } else if (p.done !== this.#lastDone) {
+      this.#held = p;
     }
   }
 
-  /** Ends the redrawn line so later output starts on a fresh one. */
+  /** Ends the redrawn line so later output starts on a fresh one; plain output gets its last state. */
   end(): void {
     if (this.#drawn) this.#stream.write('\n');
     this.#drawn = false;
+    if (this.#held) this.#stream.write(formatProgress(this.#held) + '\n');
+    this.#held = null;
   }
 }
 

@@ -43,6 +43,7 @@ function collect(records: readonly JournalRecord[], file: string): Pick<Run, 'ev
       evaluations.set(r.id, r);
       failures.delete(r.id);
     } else if (r.kind === 'failure') {
+      checkFailure(r, file, line);
       if (!evaluations.has(r.id)) failures.set(r.id, r);
     } else if (r.kind === 'topk') {
       checkTopK(r, file, line);
@@ -66,6 +67,13 @@ function checkEvaluation(r: EvaluationRecord, file: string, line: number): void 
   if (!Array.isArray(r.arch)) bad(file, line, 'arch', 'an array');
   if (!Array.isArray(r.curve)) bad(file, line, 'curve', 'an array');
   if (typeof r.actor !== 'string') bad(file, line, 'actor', 'a string');
+}
+
+function checkFailure(r: FailureRecord, file: string, line: number): void {
+  requireNumbers(r, ['id', 'attempts', 'finishedAt'], file, line);
+  if (!Array.isArray(r.arch)) bad(file, line, 'arch', 'an array');
+  if (typeof r.error !== 'object' || r.error === null) bad(file, line, 'error', 'an object');
+  for (const f of ['name', 'code', 'message'] as const) if (typeof r.error[f] !== 'string') bad(file, line, `error.${f}`, 'a string');
 }
 
 function checkTopK(r: TopKRecord, file: string, line: number): void {

@@ -24,7 +24,9 @@ describe('graft search under mpirun -n 4', function () {
 
   it('evaluates every candidate once across 4 ranks and fetches donors from peers', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'graft-mpi-search-')), 'run');
-    const n = 16;
+    // Children start right after the P = 4 initial candidates, often before gossip has spread
+    // the peers' first entries: enough candidates that later children find donors elsewhere.
+    const n = 24;
     const args = [
       'search', '--space', 'synthetic', '--data', 'synthetic', '--train-size', '120', '--val-size', '60', '--batch-size', '32',
       '--max-evals', String(n), '--population', '4', '--sample', '2', '--beta', '3', '--actors-per-rank', '1', '--no-progress', '--out', out,
