@@ -3,6 +3,7 @@
 #include "buffer.h"
 
 #include <cstdlib>
+#include <iterator>
 
 namespace graft {
 
@@ -22,8 +23,10 @@ uint8_t* BufferPool::Take(size_t size) {
   size_t capacity = (size + kPage - 1) / kPage * kPage;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    // The smallest idle block that fits, if it wastes at most a quarter of itself.
-    auto it = bySize_.lower_bound(capacity);
+    // The smallest idle block that fits, if it wastes at most a quarter of itself; of blocks
+    // of that exact size, the one returned last, whose pages are likeliest still in cache.
+    auto exact = bySize_.equal_range(capacity);
+    auto it = exact.first != exact.second ? std::prev(exact.second) : bySize_.lower_bound(capacity);
     if (it != bySize_.end() && it->first <= capacity + capacity / 4) {
       uint8_t* data = it->second->data;
       idleBytes_ -= it->first;

@@ -53,7 +53,6 @@ struct Op {
 };
 
 /** Operations that move bytes: while one is in flight the thread polls without sleeping. */
-/** Operations that move bytes: while one is in flight the thread polls without sleeping. */
 inline bool IsTransfer(Op::Kind kind) {
   switch (kind) {
     case Op::Kind::kBarrier: case Op::Kind::kGatherCounts: case Op::Kind::kBcastSize: case Op::Kind::kDrain:

@@ -1,11 +1,12 @@
 // nas/rank-stores.ts: each rank's layer store for a search (gossip index, layer store, and the
-// service its actors reach it through), and its orderly end: the driver tells every other
+// rank service its actors reach it through), and its orderly end: the driver tells every other
 // rank to close its store and waits for each to say so before the runtime shuts the job down,
 // so no gossip or fetch is in flight when transports close. Knows the store and the
 // transport, not the search.
 
 import { join } from 'node:path';
 import { TimeoutError } from '../errors.js';
+import type { Runtime } from '../runtime/index.js';
 import { GossipIndex, LayerStore } from '../store/index.js';
 import type { Transport } from '../transport/index.js';
 import { log } from '../util/log.js';
@@ -22,14 +23,14 @@ export class RankStores {
   #closed = false;
   #stopped: Promise<void>;
 
-  constructor(transport: Transport, options: { out: string; storeMb: number; spillDir: string | null }) {
+  constructor(runtime: Runtime, transport: Transport, options: { out: string; storeMb: number; spillDir: string | null }) {
     this.#transport = transport;
     this.index = new GossipIndex(transport);
     this.store = new LayerStore(transport, this.index, {
       capacityBytes: options.storeMb * 1024 * 1024,
       spillDir: options.spillDir ?? join(options.out, 'spill'),
     });
-    this.#bridge = new StoreBridge(this.store);
+    this.#bridge = new StoreBridge(runtime, this.store);
     this.index.start();
     // Every rank but the driver waits for the driver's word to close.
     this.#stopped = new Promise<void>((resolve) => {

@@ -52,7 +52,7 @@ export async function runSearch(run: SearchRunOptions): Promise<SearchRunResult 
   const transport = await openTransport();
   setLogFields({ rank: transport.rank });
   const runtime = await init({ transport });
-  const stores = o.transfer === 'prefix' ? new RankStores(transport, o) : null;
+  const stores = o.transfer === 'prefix' ? new RankStores(runtime, transport, o) : null;
   if (!runtime.isDriver) {
     await runtime.serve();
     await stores?.close().catch(() => {});

@@ -1,10 +1,13 @@
 // nas/training-actor.ts: the training actor, one per worker thread on every rank (spawned
 // through the runtime from rank 0). It loads the dataset and the tfjs backend once, then
 // evaluates the candidates the search hands it, reaching its rank's layer store through a
-// LayerClient. Nothing here knows ranks beyond the number it was given.
+// StoreClient. Nothing here knows ranks beyond the number it was given.
 
+import { init } from '../runtime/index.js';
+import type { StoreClient } from '../store/index.js';
 import { selectBackend } from '../train/index.js';
 import type { Dataset } from '../train/index.js';
+import { log } from '../util/log.js';
 import { evaluateCandidate, type CandidateContext, type CandidateSettings } from './evaluate-candidate.js';
 import type { EvaluationResult, EvaluationTask } from './evaluation-task.js';
 import { connectStore } from './store-bridge.js';
@@ -33,7 +36,18 @@ export class TrainingActor {
   static async #init(args: TrainingActorArgs): Promise<CandidateContext> {
     await selectBackend(args.backend ?? undefined);
     const dataset: Dataset = await loadSearchData(args.data);
-    return { settings: args.settings, dataset, layers: args.useStore ? connectStore() : null, rank: args.rank, actor: args.name };
+    const layers = args.useStore ? await TrainingActor.#store(args) : null;
+    return { settings: args.settings, dataset, layers, rank: args.rank, actor: args.name };
+  }
+
+  /** The rank's layer store; without one, candidates still train, only without transfer. */
+  static async #store(args: TrainingActorArgs): Promise<StoreClient | null> {
+    try {
+      return await connectStore(await init());
+    } catch (err) {
+      log('warn', 'nas.store.unreachable', { actor: args.name, rank: args.rank, error: err });
+      return null;
+    }
   }
 
   /** Resolves once the backend and data are loaded (lets the search time its start-up apart). */

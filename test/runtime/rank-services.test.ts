@@ -53,16 +53,20 @@ describe('runtime: rank services', () => {
 
     it('passes shared memory through the port without a copy', async () => {
       const shared = new Float32Array(new SharedArrayBuffer(16));
-      let sawShared: unknown;
+      let sawShared!: Promise<unknown>;
       const withdraw = job.driver.provideRankService('shared', (port) => {
-        port.once('message', (m) => (sawShared = m));
+        sawShared = new Promise((resolve) =>
+          port.once('message', (m) => {
+            port.close();
+            resolve(m);
+          }),
+        );
         port.postMessage(shared);
       });
       try {
         expect(await user.fillShared('shared', 2.5)).to.equal(true);
         expect(Array.from(shared)).to.deep.equal([2.5, 2.5, 2.5, 2.5]);
-        await new Promise((resolve) => setImmediate(resolve));
-        expect(sawShared).to.equal(true);
+        expect(await sawShared).to.equal(true);
       } finally {
         withdraw();
       }
