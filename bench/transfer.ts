@@ -35,6 +35,7 @@ import {
   type RunSummary,
   type TopKPair,
 } from 'graft/report';
+import { kJournalFile } from 'graft/nas';
 
 const kMain = new URL('../../dist/main.js', import.meta.url).pathname;
 
@@ -176,7 +177,7 @@ async function runSpace(space: string, plan: Plan, outRoot: string): Promise<Spa
         '--out', dir,
         '--no-progress',
       ];
-      if (plan.reuse && existsSync(join(dir, 'journal.jsonl'))) {
+      if (plan.reuse && existsSync(join(dir, kJournalFile))) {
         console.log(`  ${space} seed ${seed} ${mode.name}: reusing ${dir}`);
       } else {
         const seconds = await graft(args, dir, plan.childTimeout, plan.ranks);

@@ -6,7 +6,7 @@ export { kSchedulers, kLaunchers, resolveJobSpec } from './job-spec.js';
 export type { JobOptions, JobSpec, Launcher, Scheduler } from './job-spec.js';
 export { parseWalltime, walltimeReserve, formatWalltime, lsfWalltime } from './walltime.js';
 export { fillTemplate, loadTemplate } from './template.js';
-export { renderJobScript, jobScriptFileName, thisInstallation } from './job-script.js';
+export { renderJobScript, thisInstallation } from './job-script.js';
 export type { Installation, JobScript } from './job-script.js';
 export { submitJobScript, submitProgram, parseJobId } from './submit-job.js';
 export type { SubmitOptions, SubmittedJob } from './submit-job.js';

@@ -79,11 +79,6 @@ const kSetupPlaceholder = [
   '# (or pass --setup FILE to graft submit to put your lines here)',
 ].join('\n');
 
-/** The script file name graft writes for a scheduler (inside the output directory). */
-export function jobScriptFileName(scheduler: Scheduler): string {
-  return kForms[scheduler].fileName;
-}
-
 export function renderJobScript(spec: JobSpec, installation: Installation): JobScript {
   const form = kForms[spec.scheduler];
   const path = join(spec.outDir, form.fileName);

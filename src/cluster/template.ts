@@ -8,7 +8,7 @@ import { TemplateError } from './errors.js';
 const kPlaceholder = /\{\{([A-Z][A-Z0-9_]*)\}\}/g;
 
 /** The directory holding the shipped templates (scripts/templates/ in the package). */
-export const kTemplateDir = new URL('../../scripts/templates/', import.meta.url);
+const kTemplateDir = new URL('../../scripts/templates/', import.meta.url);
 
 /** Reads a template shipped with graft by file name. */
 export function loadTemplate(fileName: string): string {

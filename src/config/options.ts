@@ -26,7 +26,7 @@ export interface OptionSpec {
 
 export type OptionValues = Record<string, string | number | boolean>;
 
-export function flagOf(key: string): string {
+function flagOf(key: string): string {
   return '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
 }
 
@@ -87,7 +87,7 @@ export function parseConfigObject(obj: unknown, specs: readonly OptionSpec[], fi
   return values;
 }
 
-export function describeType(t: OptionType): string {
+function describeType(t: OptionType): string {
   switch (t.kind) {
     case 'string': return 'a string';
     case 'int': return `an integer ≥ ${t.min}`;

@@ -7,6 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
 import type { SearchOptions } from '../nas/index.js';
+// The run directory's layout only: nas/index.js would load tfjs, which `graft submit` never needs.
+import { kConfigFile } from '../nas/run-files.js';
 import { optionsHelp, parseConfigObject, parseFlags, type OptionSpec, type OptionValues } from './options.js';
 
 export const kSearchDefaults: SearchOptions = {
@@ -40,7 +42,7 @@ export const kSearchDefaults: SearchOptions = {
 
 export const kSearchOptionSpecs: readonly OptionSpec[] = [
   { key: 'space', type: { kind: 'string' }, placeholder: 'NAME|FILE', help: 'search space: mnist-mlp, mnist-cnn, attn, synthetic, or a JSON file' },
-  { key: 'data', type: { kind: 'string' }, placeholder: 'NAME|FILE', help: 'data: mnist, synthetic, or a .csv/.npy file' },
+  { key: 'data', type: { kind: 'string' }, placeholder: 'NAME|FILE', help: 'data: mnist, synthetic, a .csv file (label last), or X.npy,Y.npy' },
   { key: 'task', type: { kind: 'enum', values: ['classification', 'regression'] }, placeholder: 'KIND', help: 'what the labels of a data file are' },
   { key: 'strategy', type: { kind: 'enum', values: ['evolution', 'random'] }, placeholder: 'NAME', help: 'evolution (aging, regularized) or random' },
   { key: 'maxEvals', type: { kind: 'int', min: 1 }, placeholder: 'N', help: 'candidates to evaluate' },
@@ -102,11 +104,12 @@ export function resolveSearchConfig(argv: readonly string[]): ResolvedSearchConf
   let base: OptionValues = { ...kSearchDefaults } as unknown as OptionValues;
   if (typeof resume === 'string') {
     if (config !== undefined) throw new InvalidArgumentError('--resume uses the run\'s own config.json; drop --config');
-    if (!existsSync(join(resume, 'config.json'))) {
-      throw new InvalidArgumentError(`--resume ${resume}: not a search run directory (it has no config.json)`, { details: { option: 'resume' } });
+    const storedFile = join(resume, kConfigFile);
+    if (!existsSync(storedFile)) {
+      throw new InvalidArgumentError(`--resume ${resume}: not a search run directory (it has no ${kConfigFile})`, { details: { option: 'resume' } });
     }
-    const stored = readJsonFile(join(resume, 'config.json'), `the run directory ${resume}`);
-    base = { ...base, ...parseConfigObject(dropNulls(stored), kSearchOptionSpecs, join(resume, 'config.json')) };
+    const stored = readJsonFile(storedFile, `the run directory ${resume}`);
+    base = { ...base, ...parseConfigObject(dropNulls(stored), kSearchOptionSpecs, storedFile) };
     for (const [k, v] of Object.entries(flags)) {
       if (!kResumable.has(k) && k !== 'out' && v !== base[k]) {
         throw new InvalidArgumentError(`--resume: option '${k}' cannot change (stored ${JSON.stringify(base[k])}, given ${JSON.stringify(v)}); only ${[...kResumable].join(', ')} may`, { details: { option: k } });

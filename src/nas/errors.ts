@@ -13,11 +13,6 @@ export class JournalError extends GraftError {
   override readonly code: string = 'ERR_JOURNAL';
 }
 
-/** A candidate that failed on every actor it was given to, past its retry budget. */
-export class EvaluationFailedError extends GraftError {
-  override readonly code: string = 'ERR_EVALUATION_FAILED';
-}
-
 /** A search that cannot go on (no actor left to train on); what was recorded stays recorded. */
 export class SearchAbortedError extends GraftError {
   override readonly code: string = 'ERR_SEARCH_ABORTED';

@@ -17,38 +17,54 @@ export interface DataRequest {
   seed: number;
 }
 
+type DataSource =
+  | { kind: 'mnist' | 'synthetic' }
+  | { kind: 'csv'; path: string }
+  | { kind: 'npy'; features: string; labels: string };
+
+/** What a `--data` argument names; refuses one of no known form. */
+function dataSource(data: string): DataSource {
+  if (data === 'mnist' || data === 'synthetic') return { kind: data };
+  if (data.endsWith('.csv')) return { kind: 'csv', path: data };
+  if (/\.npy,.+\.npy$/.test(data)) {
+    const [features, labels] = data.split(',') as [string, string];
+    return { kind: 'npy', features, labels };
+  }
+  throw new InvalidArgumentError(`--data must be mnist, synthetic, a .csv file or 'X.npy,Y.npy', got '${data}'`, { details: { option: 'data', value: data } });
+}
+
 /** Checks the form of a `--data` argument and that its files exist, without reading them. */
 export function checkDataSpec(data: string): void {
-  if (data === 'mnist' || data === 'synthetic') return;
-  const files = data.endsWith('.csv') ? [data] : /\.npy,.+\.npy$/.test(data) ? data.split(',') : null;
-  if (!files) {
-    throw new InvalidArgumentError(`--data must be mnist, synthetic, a .csv file or 'X.npy,Y.npy', got '${data}'`, { details: { option: 'data', value: data } });
-  }
+  const source = dataSource(data);
+  const files = source.kind === 'csv' ? [source.path] : source.kind === 'npy' ? [source.features, source.labels] : [];
   for (const f of files) {
     if (!existsSync(f)) throw new InvalidArgumentError(`--data: no file ${f}`, { details: { option: 'data', file: f } });
   }
 }
 
 export async function loadSearchData(r: DataRequest): Promise<Dataset> {
+  const source = dataSource(r.data);
   let dataset: Dataset;
-  if (r.data === 'mnist') {
-    return loadMnist({ trainSize: r.trainSize, validationSize: r.valSize, testSize: Math.min(r.testSize, 10000), seed: r.seed });
-  } else if (r.data === 'synthetic') {
-    const samples = r.trainSize + r.valSize + r.testSize;
-    dataset = makeSyntheticDataset({
-      task: r.task,
-      samples,
-      validationFraction: r.valSize / samples,
-      testFraction: r.testSize / samples,
-      seed: r.seed,
-    });
-  } else if (r.data.endsWith('.csv')) {
-    dataset = await loadCsvDataset({ path: r.data, task: r.task, seed: r.seed });
-  } else if (/\.npy,.+\.npy$/.test(r.data)) {
-    const [features, labels] = r.data.split(',') as [string, string];
-    dataset = await loadNpyDataset({ features, labels, task: r.task, seed: r.seed });
-  } else {
-    throw new InvalidArgumentError(`--data must be mnist, synthetic, a .csv file or 'X.npy,Y.npy', got '${r.data}'`, { details: { option: 'data', value: r.data } });
+  switch (source.kind) {
+    case 'mnist':
+      return loadMnist({ trainSize: r.trainSize, validationSize: r.valSize, testSize: Math.min(r.testSize, 10000), seed: r.seed });
+    case 'synthetic': {
+      const samples = r.trainSize + r.valSize + r.testSize;
+      dataset = makeSyntheticDataset({
+        task: r.task,
+        samples,
+        validationFraction: r.valSize / samples,
+        testFraction: r.testSize / samples,
+        seed: r.seed,
+      });
+      break;
+    }
+    case 'csv':
+      dataset = await loadCsvDataset({ path: source.path, task: r.task, seed: r.seed });
+      break;
+    case 'npy':
+      dataset = await loadNpyDataset({ features: source.features, labels: source.labels, task: r.task, seed: r.seed });
+      break;
   }
   return {
     ...dataset,

@@ -70,8 +70,3 @@ export function checkVector(space: SearchSpace, arch: readonly number[]): string
   }
   return null;
 }
-
-/** How many distinct architectures the space holds. */
-export function spaceSize(space: SearchSpace): number {
-  return variablesOf(space).reduce((n, v) => n * v.choices, 1);
-}

@@ -3,7 +3,7 @@
 
 export { writeReport, kReportHtml, kReportPng } from './write-report.js';
 export type { WriteReportOptions, ReportFiles } from './write-report.js';
-export { readRun, kJournalFile } from './journal.js';
+export { readRun } from './journal.js';
 export type { Run } from './journal.js';
 export { summarizeRun, summarizeTopK, compareRuns } from './run-summary.js';
 export type { RunSummary, RunComparison, FailedCandidate, TopKSummary, TopKPair } from './run-summary.js';

@@ -5,7 +5,7 @@
 
 import { statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { JournalError, readJournal } from '../nas/index.js';
+import { JournalError, kJournalFile, readJournal } from '../nas/index.js';
 import type { EvaluationRecord, FailureRecord, JournalRecord, TopKRecord } from '../nas/index.js';
 
 export interface Run {
@@ -21,8 +21,6 @@ export interface Run {
   /** True when the last line was cut short, as by a crash in the middle of a write. */
   truncatedTail: boolean;
 }
-
-export const kJournalFile = 'journal.jsonl';
 
 /** Reads `DIR/journal.jsonl`; rejects with the search's JournalError when it is missing or malformed. */
 export async function readRun(dir: string, label?: string): Promise<Run> {

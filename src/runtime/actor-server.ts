@@ -10,11 +10,13 @@ import { log } from '../util/log.js';
 import { decode, encodeDetached, type HandleBinder } from './codec.js';
 import { runWithCallSignal } from './context.js';
 import { AbortError, SerializationError } from './errors.js';
-import type { CallMsg, RemoteOrigin, ReplyMsg, ToActorMsg } from './protocol.js';
+import type { CallMsg, RemoteOrigin, ReplyMsg, StartedMark, ToActorMsg } from './protocol.js';
 import { toWireError } from './wire-error.js';
 
 interface Caller {
   port: MessagePort;
+  /** The connection's StartedMark: the id of the last call begun. */
+  started: Float64Array;
   replies: ReplyMsg[];
   flushQueued: boolean;
   flush(): void;
@@ -44,9 +46,10 @@ export class ActorServer {
     this.#binder = binder;
   }
 
-  attach(port: MessagePort): void {
+  attach(port: MessagePort, started: StartedMark): void {
     const caller: Caller = {
       port,
+      started: new Float64Array(started),
       replies: [],
       flushQueued: false,
       flush: () => this.#flush(caller),
@@ -86,6 +89,9 @@ export class ActorServer {
   }
 
   #run(caller: Caller, msg: CallMsg): void {
+    // Before the call can have any effect. Read only once this thread's port has closed, so a
+    // plain store suffices.
+    caller.started[0] = msg.id;
     const fn = msg.method === 'constructor' ? undefined : this.#instance[msg.method];
     if (typeof fn !== 'function') {
       const err = new TypeError(`${this.#origin.className} has no method '${msg.method}'`);

@@ -3,8 +3,9 @@
 // come back in batches too. The port goes straight to the actor's thread when it is on this
 // rank, or to a relay when it is not; the link cannot tell the difference.
 //
-// When the port closes (the actor's thread died), calls in flight are lost with it: each is
-// sent again to the restarted actor while its retry budget lasts, else rejected with an
+// When the port closes (the actor's thread died), calls in flight that the actor never began
+// (its StartedMark says so) go to the restarted actor as if never sent; those it may have begun
+// are lost with it: each is sent again while its retry budget lasts, else rejected with an
 // ActorDiedError. When the actor is gone for good, everything queued and everything later
 // fails with the same error. Order per caller holds except for retried calls.
 //
@@ -16,7 +17,7 @@ import { log } from '../util/log.js';
 import { AbortError, ActorDiedError, SerializationError } from './errors.js';
 import { decode, encode, encodeDetached, type HandleBinder } from './codec.js';
 import type { ControlClient } from './control.js';
-import type { ActorRef, CallMsg, ReplyMsg, ToActorMsg, WireError } from './protocol.js';
+import type { ActorRef, CallMsg, ReplyMsg, StartedMark, ToActorMsg, WireError } from './protocol.js';
 import { fromWireError } from './wire-error.js';
 
 interface PendingCall {
@@ -36,6 +37,8 @@ export class ActorLink {
   readonly #control: ControlClient;
   readonly #binder: HandleBinder;
   #port: MessagePort | undefined;
+  /** The current port's StartedMark. */
+  #started: Float64Array<ArrayBufferLike> = new Float64Array(1);
   #incarnation = -1;
   #connecting = false;
   #dead: Error | undefined;
@@ -89,14 +92,14 @@ export class ActorLink {
   #connect(): void {
     this.#connecting = true;
     this.#control.request({ kind: 'connect', actor: this.#ref, after: this.#incarnation }).then(
-      ({ port, incarnation, lastDeath }) => {
+      ({ port, incarnation, lastDeath, started }) => {
         this.#connecting = false;
         if (this.#dead) {
           port.close();
           return;
         }
         this.#requeueLost(lastDeath);
-        this.#attach(port, incarnation);
+        this.#attach(port, incarnation, started);
       },
       (err: Error) => {
         this.#connecting = false;
@@ -105,8 +108,9 @@ export class ActorLink {
     );
   }
 
-  #attach(port: MessagePort, incarnation: number): void {
+  #attach(port: MessagePort, incarnation: number, started: StartedMark): void {
     this.#port = port;
+    this.#started = new Float64Array(started);
     this.#incarnation = incarnation;
     port.on('message', this.#onMessage);
     port.once('close', () => this.#onClose(port));
@@ -122,9 +126,16 @@ export class ActorLink {
     // The incarnation that held the aborted calls is gone, and no reply will come from it.
     this.#cancels = [];
     this.#cancelled.clear();
-    // Map order is send order: lost calls go back ahead of anything not yet sent.
-    this.#lost.push(...this.#inflight.values());
+    // Map order is send order, which is the order the actor begins them in: lost calls go back
+    // ahead of those it never began, and those ahead of anything not yet sent.
+    const mark = this.#started[0]!;
+    const unbegun: PendingCall[] = [];
+    for (const call of this.#inflight.values()) {
+      if (mark >= 0 && call.id > mark) unbegun.push(call);
+      else this.#lost.push(call);
+    }
     this.#inflight.clear();
+    this.#outbox = [...unbegun, ...this.#outbox];
     if (!this.#dead && (this.#lost.length > 0 || this.#outbox.length > 0) && !this.#connecting) this.#connect();
   }
 

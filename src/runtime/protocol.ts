@@ -160,6 +160,14 @@ export type ReplyMsg =
 // ---------------------------------------------------------------------------------------------
 // Thread wire (structured clone)
 
+/**
+ * The shared mark of one caller connection: a Float64Array[1] holding the id of the last call
+ * the actor began on it (0: none; -1: not known, as when a relay broke). Call ids of a
+ * connection begin in increasing order, so a call above the mark when the port closed was never
+ * run and can go to the next incarnation as if it had never been sent.
+ */
+export type StartedMark = SharedArrayBuffer;
+
 /** An object as it sits in, or leaves, a rank's store within one process. */
 export type LocalObject =
   | { kind: 'typed'; dtype: TypedArrayName; buffer: SharedArrayBuffer; byteOffset: number; length: number }
@@ -190,7 +198,7 @@ export interface ControlReplies {
   spawn: ActorRef;
   lookup: ActorRef;
   /** A port straight to the actor's current incarnation (or to a relay for a remote one). */
-  connect: { port: MessagePort; incarnation: number; lastDeath?: WireError };
+  connect: { port: MessagePort; incarnation: number; lastDeath?: WireError; started: StartedMark };
   kill: null;
   put: ObjectRefData;
   get: LocalObject;
@@ -228,7 +236,8 @@ export interface ActorWorkerData {
 export type SupervisorToActor =
   /** To a spare thread started ahead of need: become this actor. */
   | { kind: 'assign'; data: ActorWorkerData }
-  | { kind: 'connect'; port: MessagePort }
+  /** A caller's port; the actor writes into `started` (see StartedMark) each call it begins. */
+  | { kind: 'connect'; port: MessagePort; started: StartedMark }
   | { kind: 'control-reply'; id: number; ok: true; value: unknown }
   | { kind: 'control-reply'; id: number; ok: false; error: WireError };
 
@@ -288,4 +297,5 @@ export type RelayFrame =
   | { kind: 'to-actor'; conn: number; bytes: Uint8Array }
   | { kind: 'to-caller'; conn: number; bytes: Uint8Array }
   | { kind: 'caller-closed'; conn: number }
-  | { kind: 'actor-closed'; conn: number };
+  /** `started`: the actor's StartedMark for this relay when its port closed. */
+  | { kind: 'actor-closed'; conn: number; started: number };

@@ -2,7 +2,8 @@
 // caller's rank a relay is a MessagePort pair: the caller's link holds one end as if it led
 // straight to the actor, the other end forwards each batch over the transport. On the actor's
 // rank each relay holds a port into the actor's thread. A close on either side travels to the
-// other, so a caller learns of its actor's death exactly as it would on one rank.
+// other, so a caller learns of its actor's death exactly as it would on one rank, and with it
+// the actor's StartedMark (the caller's side keeps a copy; -1 until the actor's side reports).
 
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { Transport } from '../transport/index.js';
@@ -20,8 +21,8 @@ export class RelayHub {
   readonly #transport: Transport;
   readonly #rpc: RankRpc;
   readonly #connectLocal: LocalConnector;
-  /** Caller side: conn -> the forwarding end of the caller's port pair. */
-  readonly #outgoing = new Map<number, MessagePort>();
+  /** Caller side: conn -> the forwarding end of the caller's port pair, and the caller's StartedMark. */
+  readonly #outgoing = new Map<number, { port: MessagePort; started: Float64Array }>();
   /** Actor side: `${callerRank}:${conn}` -> port into the actor's thread. */
   readonly #incoming = new Map<string, MessagePort>();
   readonly #unsubscribe: () => void;
@@ -38,19 +39,23 @@ export class RelayHub {
   async open(actor: ActorRef, after: number): Promise<Connection> {
     const conn = this.#nextConn++;
     const { port1: forward, port2: callerEnd } = new MessageChannel();
-    this.#outgoing.set(conn, forward);
+    const started = new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT);
+    const mark = new Float64Array(started);
+    // Unknown until the actor's side says otherwise: every call in flight may have begun.
+    mark[0] = -1;
+    this.#outgoing.set(conn, { port: forward, started: mark });
     // A batch that cannot be sent ends the relay: the caller's link then treats its calls as lost
     // (retried or failed) instead of waiting for replies that cannot come.
     forward.on('message', (bytes: Uint8Array) => this.#send(actor.rank, { kind: 'to-actor', conn, bytes }, () => forward.close()));
     forward.once('close', () => {
-      if (this.#outgoing.get(conn) !== forward) return;
+      if (this.#outgoing.get(conn)?.port !== forward) return;
       this.#outgoing.delete(conn);
       this.#send(actor.rank, { kind: 'caller-closed', conn });
     });
     forward.unref();
     try {
       const opened = await this.#rpc.request(actor.rank, { kind: 'open-relay', conn, actor: actor.id, after });
-      return { port: callerEnd, ...opened };
+      return { port: callerEnd, ...opened, started };
     } catch (err) {
       this.#outgoing.delete(conn);
       forward.close();
@@ -59,15 +64,22 @@ export class RelayHub {
   }
 
   /** Actor side: connects relay `conn` from `source` to the local actor. */
-  async accept(source: number, conn: number, actor: number, after: number): Promise<Omit<Connection, 'port'>> {
-    const { port, incarnation, lastDeath } = await this.#connectLocal(actor, after);
+  async accept(source: number, conn: number, actor: number, after: number): Promise<Omit<Connection, 'port' | 'started'>> {
+    const { port, incarnation, lastDeath, started } = await this.#connectLocal(actor, after);
     const key = `${source}:${conn}`;
+    const mark = new Float64Array(started);
     this.#incoming.set(key, port);
-    port.on('message', (bytes: Uint8Array) => this.#send(source, { kind: 'to-caller', conn, bytes }, () => port.close()));
+    // A relay that breaks here leaves the actor alive, still able to begin what it was sent.
+    let broken = false;
+    const breakRelay = (): void => {
+      broken = true;
+      port.close();
+    };
+    port.on('message', (bytes: Uint8Array) => this.#send(source, { kind: 'to-caller', conn, bytes }, breakRelay));
     port.once('close', () => {
       if (this.#incoming.get(key) !== port) return;
       this.#incoming.delete(key);
-      this.#send(source, { kind: 'actor-closed', conn });
+      this.#send(source, { kind: 'actor-closed', conn, started: broken ? -1 : mark[0]! });
     });
     port.unref();
     return { incarnation, ...(lastDeath ? { lastDeath } : {}) };
@@ -75,7 +87,8 @@ export class RelayHub {
 
   close(): void {
     this.#unsubscribe();
-    for (const port of [...this.#outgoing.values(), ...this.#incoming.values()]) port.close();
+    for (const { port } of this.#outgoing.values()) port.close();
+    for (const port of this.#incoming.values()) port.close();
     this.#outgoing.clear();
     this.#incoming.clear();
   }
@@ -93,7 +106,7 @@ export class RelayHub {
         this.#incoming.get(`${source}:${frame.conn}`)?.postMessage(own(frame.bytes));
         break;
       case 'to-caller':
-        this.#outgoing.get(frame.conn)?.postMessage(own(frame.bytes));
+        this.#outgoing.get(frame.conn)?.port.postMessage(own(frame.bytes));
         break;
       case 'caller-closed': {
         const key = `${source}:${frame.conn}`;
@@ -103,9 +116,11 @@ export class RelayHub {
         break;
       }
       case 'actor-closed': {
-        const port = this.#outgoing.get(frame.conn);
+        const outgoing = this.#outgoing.get(frame.conn);
         this.#outgoing.delete(frame.conn);
-        port?.close();
+        // The mark first: the caller reads it when its port reports the close.
+        if (outgoing) outgoing.started[0] = frame.started;
+        outgoing?.port.close();
         break;
       }
     }

@@ -16,6 +16,7 @@ import type {
   ActorWorkerData,
   ControlRequest,
   SpawnSpec,
+  StartedMark,
   SupervisorToActor,
   WireError,
 } from './protocol.js';
@@ -49,6 +50,7 @@ export interface Connection {
   port: MessagePort;
   incarnation: number;
   lastDeath?: WireError;
+  started: StartedMark;
 }
 
 interface Waiter {
@@ -268,9 +270,10 @@ export class ActorSupervisor {
 
   #open(): Connection {
     const { port1, port2 } = new MessageChannel();
-    const message: SupervisorToActor = { kind: 'connect', port: port1 };
+    const started = new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT);
+    const message: SupervisorToActor = { kind: 'connect', port: port1, started };
     this.#worker!.postMessage(message, [port1]);
-    return { port: port2, incarnation: this.#incarnation, ...(this.#lastDeath ? { lastDeath: this.#lastDeath } : {}) };
+    return { port: port2, incarnation: this.#incarnation, ...(this.#lastDeath ? { lastDeath: this.#lastDeath } : {}), started };
   }
 
   #deadError(): ActorDiedError {

@@ -2,9 +2,12 @@
 // peers drawn uniformly among the ranks not suspected (among all others when every one is).
 // A plain function so the transport driver and the round simulator choose alike.
 
-export type Random = () => number;
+import type { RandomSource } from '../util/seeded-random.js';
 
-export function choosePeers(self: number, size: number, fanout: number, isSuspected: (rank: number) => boolean, random: Random): number[] {
+// The round simulator seeds its peer choices with the same generator as the rest of graft.
+export { seededRandom } from '../util/seeded-random.js';
+
+export function choosePeers(self: number, size: number, fanout: number, isSuspected: (rank: number) => boolean, random: RandomSource): number[] {
   const chosen: number[] = [];
   const k = Math.min(fanout, size - 1);
   // Rejection sampling is O(fanout) when few ranks are suspected, the usual case; after a
@@ -26,16 +29,4 @@ export function choosePeers(self: number, size: number, fanout: number, isSuspec
     chosen.push(pool[i]!);
   }
   return chosen;
-}
-
-/** A small seeded generator (mulberry32) so simulations repeat exactly. */
-export function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

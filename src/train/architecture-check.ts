@@ -7,8 +7,8 @@ import { ArchitectureError } from './errors.js';
 
 /** Names the builder gives the model's own input, head and the flatten it may add before it. */
 export const kInputNode = 'input';
-export const kOutputNode = 'output';
-export const kOutputFlattenNode = 'output-flatten';
+const kOutputNode = 'output';
+const kOutputFlattenNode = 'output-flatten';
 const kReserved = new Set([kInputNode, kOutputNode, kOutputFlattenNode]);
 
 const kActivations = new Set<Activation>(['linear', 'relu', 'tanh', 'sigmoid', 'softmax', 'elu', 'selu', 'swish']);

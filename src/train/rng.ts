@@ -1,24 +1,14 @@
-// train/rng.ts: small deterministic helpers for seeding: a 32-bit PRNG, a seeded shuffle and a
-// string-to-seed hash. Everything that must repeat from a seed (splits, batches, initial
-// weights) draws from here, never from Math.random.
+// train/rng.ts: seeding helpers of the training layer: a seeded shuffle and a string-to-seed
+// hash. Everything that must repeat from a seed (splits, batches, initial weights) draws from
+// these or from util/seeded-random.ts, never from Math.random.
 
-/** mulberry32: a tiny, fast PRNG with a 32-bit state; plenty for shuffling and seeds. */
-export function makeRng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../util/seeded-random.js';
 
 /** The integers 0..n-1 in an order fixed by `seed` (Fisher–Yates). */
 export function seededPermutation(n: number, seed: number): Uint32Array {
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  const rand = makeRng(seed);
+  const rand = seededRandom(seed);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
     const t = order[i];

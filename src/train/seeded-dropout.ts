@@ -7,7 +7,7 @@
 // it for that class name, so models graft loads get it back.
 
 import * as tf from '@tensorflow/tfjs';
-import { makeRng } from './rng.js';
+import { seededRandom } from '../util/seeded-random.js';
 
 export type SeededDropoutArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]> & {
   rate: number;
@@ -25,12 +25,12 @@ export class SeededDropout extends tf.layers.Layer {
     super(args);
     this.rate = args.rate;
     this.supportsMasking = true;
-    this.#next = makeRng(args.seed ?? 0);
+    this.#next = seededRandom(args.seed ?? 0);
   }
 
   /** Restarts the mask sequence from `seed`. */
   reseed(seed: number): void {
-    this.#next = makeRng(seed);
+    this.#next = seededRandom(seed);
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {

@@ -5,7 +5,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const fixtureRoot = new URL('../../../test/fixtures/report/', import.meta.url).pathname;
+const fixtureRoot = new URL('../../../test/fixtures/report/', import.meta.url).pathname;
 
 export interface FixtureRuns {
   root: string;

@@ -99,7 +99,7 @@ describe('runtime: actor death, restarts and retries', () => {
   it('restarts after an uncaught exception that follows a reply', async () => {
     const c = await job.driver.spawn<Counter>(actorsUrl, 'Counter', [], { maxRestarts: 1 });
     expect(await c.crashSoon()).to.equal('bye');
-    // Wait until the restarted thread is up (calls made while the old one is dying are lost with it).
+    // Wait until the restarted thread is up, so the calls below reach incarnation 1 directly.
     for (let i = 0; i < 250; i++) {
       await new Promise((r) => setTimeout(r, 20));
       const state = await stateOf(c);

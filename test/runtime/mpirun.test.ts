@@ -55,4 +55,10 @@ describe('runtime: under mpirun -n 4', function () {
     expect(checks.get('placement')).to.equal('PlacementError');
     expect(checks.get('status')).to.deep.equal({ ranks: 4, actorRanks: [0, 1, 2, 3] });
   });
+
+  it('reaches its own rank’s service, aborts a call across ranks, resends calls a dying actor never began', () => {
+    expect(checks.get('rank-service')).to.equal(2);
+    expect(checks.get('abort-across-ranks')).to.deep.equal({ caller: 'AbortError', actor: ['x'] });
+    expect(checks.get('unbegun-across-ranks')).to.deep.equal({ exit: 'ActorDiedError', unbegun: 8 });
+  });
 });

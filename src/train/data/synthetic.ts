@@ -4,7 +4,7 @@
 
 import type { TaskKind } from '../architecture.js';
 import { DatasetError } from '../errors.js';
-import { makeRng } from '../rng.js';
+import { seededRandom } from '../../util/seeded-random.js';
 import { splitSamples, type Dataset, type SplitOptions } from './dataset.js';
 
 export interface SyntheticOptions extends Omit<SplitOptions, 'normalize'> {
@@ -33,7 +33,7 @@ export function makeSyntheticDataset(options: SyntheticOptions = {}): Dataset {
     });
   }
   const features = featureShape.reduce((a, b) => a * b, 1);
-  const rand = makeRng(seed);
+  const rand = seededRandom(seed);
   const gauss = (): number => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   const x = new Float32Array(samples * features);
   let y: Int32Array | Float32Array;
