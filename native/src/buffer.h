@@ -1,7 +1,8 @@
 // buffer.h: blocks of bytes the MPI thread receives into and hands to JS, which adopts them as
 // external ArrayBuffers (no copy) and gives them back when collected. Large blocks come from a
-// small pool of page-aligned memory: a fresh 64 MiB block costs 16,384 page faults and zeroing,
-// more than the transfer itself, while a reused one is already mapped.
+// small pool of page-aligned memory (on huge pages from 2 MiB up): a fresh 64 MiB block costs
+// 16,384 page faults and zeroing on small pages, more than the transfer itself, while a reused
+// one is already mapped.
 #pragma once
 
 #include <cstddef>
