@@ -1,58 +1,43 @@
 // cli/report.ts: `graft report DIR [--vs DIR2]`: writes DIR/report.html and DIR/report.png from
 // the run's journal, and prints the main figures (and the comparison with DIR2) to the terminal.
 
-import { parseArgs } from 'node:util';
 import { InvalidArgumentError } from '../errors.js';
+import { optionsHelp, parseFlags, type OptionSpec } from '../config/options.js';
 import { fmtBytes, fmtNumber, fmtP, fmtSeconds, fmtShare, fmtSigned, writeReport } from '../report/index.js';
-import type { ReportFiles, RunSummary } from '../report/index.js';
+import type { ReportFiles, RunSummary, WriteReportOptions } from '../report/index.js';
 import type { Command } from './command.js';
 
-const kOptions = {
-  vs: { type: 'string' },
-  label: { type: 'string' },
-  'vs-label': { type: 'string' },
-  'png-scale': { type: 'string' },
-} as const;
+const kOptionSpecs: readonly OptionSpec[] = [
+  { key: 'vs', type: { kind: 'string' }, placeholder: 'DIR2', help: "overlay a second run and test DIR's scores against DIR2's (Mann–Whitney U, two-sided), e.g. transfer against scratch" },
+  { key: 'label', type: { kind: 'string' }, placeholder: 'NAME', help: "DIR's name in legends and tables (default: its directory name)" },
+  { key: 'vsLabel', type: { kind: 'string' }, placeholder: 'NAME', help: "DIR2's name (default: its directory name)" },
+  { key: 'pngScale', type: { kind: 'number', min: 0, minExclusive: true, max: 8 }, placeholder: 'S', help: 'pixels per SVG unit in the PNG, in (0, 8] (default 2)' },
+];
 
-const kHelp = `Usage: graft report DIR [--vs DIR2] [options]
-
-Reads DIR/journal.jsonl and writes DIR/report.html (a self-contained page: summary, plots of
-score against time and evaluations, score histogram, transfer hit rate, fetch sources, actor
-timeline, top-K learning curves) and DIR/report.png (score against wall time).
-
-  --vs DIR2          overlay a second run and test DIR's scores against DIR2's
-                     (Mann–Whitney U, two-sided), e.g. transfer against scratch
-  --label NAME       DIR's name in legends and tables (default: its directory name)
-  --vs-label NAME    DIR2's name (default: its directory name)
-  --png-scale S      pixels per SVG unit in the PNG, in (0, 8] (default 2)
-`;
+const kHelp = [
+  'Usage: graft report DIR [--vs DIR2] [options]',
+  '',
+  'Reads DIR/journal.jsonl and writes DIR/report.html (a self-contained page: summary, plots of',
+  'score against time and evaluations, score histogram, transfer hit rate, fetch sources, actor',
+  'timeline, top-K learning curves) and DIR/report.png (score against wall time).',
+  '',
+  'Options:',
+  optionsHelp(kOptionSpecs),
+  '',
+].join('\n');
 
 export const reportCommand: Command = {
   summary: 'write DIR/report.html and report.png from a run (optionally --vs a second run)',
   help: kHelp,
   async run(argv) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, options: kOptions, allowPositionals: true, strict: true });
-    } catch (cause) {
-      throw new InvalidArgumentError(`${(cause as Error).message}`, { cause });
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseFlags(argv, kOptionSpecs, 'report');
     if (positionals.length !== 1) {
       throw new InvalidArgumentError(`expected one run directory, got ${positionals.length}; see 'graft report --help'`, {
         details: { positionals },
       });
     }
-    const scale = values['png-scale'] === undefined ? undefined : Number(values['png-scale']);
-    if (scale !== undefined && !(scale > 0 && scale <= 8)) {
-      throw new InvalidArgumentError(`--png-scale must be a number in (0, 8], got '${values['png-scale']}'`, { details: { option: 'png-scale' } });
-    }
-    const files = await writeReport(positionals[0]!, {
-      ...(values.vs !== undefined ? { vs: values.vs } : {}),
-      ...(values.label !== undefined ? { label: values.label } : {}),
-      ...(values['vs-label'] !== undefined ? { vsLabel: values['vs-label'] } : {}),
-      ...(scale !== undefined ? { pngScale: scale } : {}),
-    });
+    // parseFlags holds only the options given, each already checked against its row.
+    const files = await writeReport(positionals[0]!, values as WriteReportOptions);
     process.stdout.write(describe(files));
     return 0;
   },

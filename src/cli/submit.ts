@@ -4,7 +4,6 @@
 
 import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   InvalidJobOptionError,
   renderJobScript,
@@ -14,52 +13,43 @@ import {
   thisInstallation,
 } from '../cluster/index.js';
 import type { JobSpec, JobScript } from '../cluster/index.js';
-import { didYouMean } from '../config/did-you-mean.js';
+import { InvalidArgumentError } from '../errors.js';
+import { optionsHelp, parseFlags, type OptionSpec, type OptionValues } from '../config/options.js';
 import { resolveSearchConfig } from '../config/search-config.js';
 // The run directory's layout only: nas/index.js would load tfjs, which submit never needs.
 import { kJournalFile } from '../nas/run-files.js';
 import type { Command } from './command.js';
 
-const kOptions = {
-  scheduler: { type: 'string' },
-  nodes: { type: 'string' },
-  'gpus-per-node': { type: 'string' },
-  'ranks-per-node': { type: 'string' },
-  'cpus-per-rank': { type: 'string' },
-  time: { type: 'string' },
-  account: { type: 'string' },
-  queue: { type: 'string' },
-  'job-name': { type: 'string' },
-  launcher: { type: 'string' },
-  out: { type: 'string' },
-  setup: { type: 'string' },
-  'dry-run': { type: 'boolean' },
-} as const;
+// Values stay strings here: resolveJobSpec is the door that checks them.
+const kOptionSpecs: readonly OptionSpec[] = [
+  { key: 'scheduler', type: { kind: 'string' }, placeholder: 'S', help: 'slurm, pbs (PBS Pro, Polaris style) or lsf (jsrun)' },
+  { key: 'nodes', type: { kind: 'string' }, placeholder: 'N', help: 'nodes to run on' },
+  { key: 'gpusPerNode', type: { kind: 'string' }, placeholder: 'G', help: 'GPUs to request per node (default 0: a CPU-only job)' },
+  { key: 'ranksPerNode', type: { kind: 'string' }, placeholder: 'R', help: 'MPI ranks per node (default: one per GPU, or 1); GPUs are shared out evenly, whole GPUs per rank; pbs requires one rank per GPU' },
+  { key: 'cpusPerRank', type: { kind: 'string' }, placeholder: 'C', help: 'cores bound to each rank for its actor threads (default 8)' },
+  { key: 'time', type: { kind: 'string' }, placeholder: 'HH:MM:SS', help: "the job's time limit (LSF rounds it down to whole minutes)" },
+  { key: 'account', type: { kind: 'string' }, placeholder: 'A', help: 'account / project to charge (site default when omitted)' },
+  { key: 'queue', type: { kind: 'string' }, placeholder: 'Q', help: 'queue (partition on Slurm; site default when omitted)' },
+  { key: 'jobName', type: { kind: 'string' }, placeholder: 'NAME', help: "the scheduler's job name (default graft)" },
+  { key: 'launcher', type: { kind: 'string' }, placeholder: 'L', help: 'slurm only: srun (default) or mpirun (OpenMPI)' },
+  { key: 'out', type: { kind: 'string' }, placeholder: 'DIR', help: "output directory for the script, scheduler logs and results (default: the search's own --out)" },
+  { key: 'setup', type: { kind: 'string' }, placeholder: 'FILE', help: 'shell lines (module loads) to run on the nodes before launch' },
+  { key: 'dryRun', type: { kind: 'boolean' }, help: 'write and print the script, do not submit it' },
+];
 
 const kRequired = ['scheduler', 'nodes', 'time'] as const;
 
-const kHelp = `Usage: graft submit --scheduler slurm|pbs|lsf --nodes N --time HH:MM:SS [options] -- <search flags>
-
-Writes a batch script for a graft search into the output directory and submits it with
-sbatch, qsub or bsub (or prints it with --dry-run). Everything after -- goes to
-'graft search'; --walltime is set from --time, less a reserve for a clean stop.
-
-  --scheduler S        slurm, pbs (PBS Pro, Polaris style) or lsf (jsrun)
-  --nodes N            nodes to run on
-  --gpus-per-node G    GPUs to request per node (default 0: a CPU-only job)
-  --ranks-per-node R   MPI ranks per node (default: one per GPU, or 1); GPUs are shared out
-                       evenly, whole GPUs per rank; pbs requires one rank per GPU
-  --cpus-per-rank C    cores bound to each rank for its actor threads (default 8)
-  --time HH:MM:SS      the job's time limit (LSF rounds it down to whole minutes)
-  --account A          account / project to charge (site default when omitted)
-  --queue Q            queue (partition on Slurm; site default when omitted)
-  --job-name NAME      the scheduler's job name (default graft)
-  --launcher L         slurm only: srun (default) or mpirun (OpenMPI)
-  --out DIR            output directory for the script, scheduler logs and results
-                       (default: the search's own --out)
-  --setup FILE         shell lines (module loads) to run on the nodes before launch
-  --dry-run            write and print the script, do not submit it
-`;
+const kHelp = [
+  'Usage: graft submit --scheduler slurm|pbs|lsf --nodes N --time HH:MM:SS [options] -- <search flags>',
+  '',
+  'Writes a batch script for a graft search into the output directory and submits it with',
+  'sbatch, qsub or bsub (or prints it with --dry-run). Everything after -- goes to',
+  "'graft search'; --walltime is set from --time, less a reserve for a clean stop.",
+  '',
+  'Options:',
+  optionsHelp(kOptionSpecs),
+  '',
+].join('\n');
 
 export const submitCommand: Command = {
   summary: 'write a Slurm, PBS or LSF batch script for a search and submit it (or --dry-run)',
@@ -107,40 +97,45 @@ function parseSubmitArgv(argv: string[]): { spec: JobSpec; dryRun: boolean } {
   const own = split === -1 ? argv : argv.slice(0, split);
   const searchArgs = split === -1 ? [] : argv.slice(split + 1);
   const values = parseOwn(own);
-  for (const name of kRequired) {
-    if (values[name] === undefined) {
-      throw new InvalidJobOptionError(`--${name} is required (see graft submit --help)`, { details: { option: name } });
+  for (const key of kRequired) {
+    if (values[key] === undefined) {
+      throw new InvalidJobOptionError(`--${key} is required (see graft submit --help)`, { details: { option: key } });
     }
   }
+  const text = (key: string): string | undefined => values[key] as string | undefined;
   const spec = resolveJobSpec({
-    scheduler: values.scheduler as string,
-    nodes: values.nodes as string,
-    time: values.time as string,
-    gpusPerNode: values['gpus-per-node'],
-    ranksPerNode: values['ranks-per-node'],
-    cpusPerRank: values['cpus-per-rank'],
-    account: values.account,
-    queue: values.queue,
-    jobName: values['job-name'],
-    launcher: values.launcher,
-    outDir: values.out,
-    setup: values.setup === undefined ? undefined : readSetup(values.setup),
+    scheduler: text('scheduler')!,
+    nodes: text('nodes')!,
+    time: text('time')!,
+    gpusPerNode: text('gpusPerNode'),
+    ranksPerNode: text('ranksPerNode'),
+    cpusPerRank: text('cpusPerRank'),
+    account: text('account'),
+    queue: text('queue'),
+    jobName: text('jobName'),
+    launcher: text('launcher'),
+    outDir: text('out'),
+    setup: values.setup === undefined ? undefined : readSetup(text('setup')!),
     searchArgs,
   });
-  return { spec, dryRun: values['dry-run'] === true };
+  return { spec, dryRun: values.dryRun === true };
 }
 
-function parseOwn(own: string[]): ReturnType<typeof parseArgs<{ options: typeof kOptions }>>['values'] {
+/** submit's own flags, before `--`; a bad one is a job option error that points at `--`. */
+function parseOwn(own: string[]): OptionValues {
+  let parsed;
   try {
-    return parseArgs({ args: own, options: kOptions, strict: true, allowPositionals: false }).values;
+    parsed = parseFlags(own, kOptionSpecs, 'submit');
   } catch (err) {
-    const unknown = /'(--?[^']+)'/.exec(err instanceof Error ? err.message : '')?.[1];
-    const near = unknown === undefined ? undefined : didYouMean(unknown.replace(/^-+/, ''), Object.keys(kOptions));
-    throw new InvalidJobOptionError(
-      `${err instanceof Error ? err.message : String(err)}${near ? ` (did you mean --${near}?)` : ''}; search flags go after --`,
-      { cause: err, details: { option: unknown } },
-    );
+    if (!(err instanceof InvalidArgumentError)) throw err;
+    throw new InvalidJobOptionError(`${err.message}; search flags go after --`, { cause: err, details: err.details });
   }
+  if (parsed.positionals.length > 0) {
+    throw new InvalidJobOptionError(`unexpected argument '${parsed.positionals[0]}'; search flags go after --`, {
+      details: { argument: parsed.positionals[0] },
+    });
+  }
+  return parsed.values;
 }
 
 function readSetup(path: string): string {

@@ -9,7 +9,8 @@ import { didYouMean } from './did-you-mean.js';
 export type OptionType =
   | { kind: 'string' }
   | { kind: 'int'; min: number }
-  | { kind: 'number'; min: number; max?: number }
+  /** `min` itself is allowed unless `minExclusive`. */
+  | { kind: 'number'; min: number; max?: number; minExclusive?: boolean }
   | { kind: 'enum'; values: readonly string[] }
   | { kind: 'boolean' }
   /** Seconds, written as 3600, 90s, 45m, 2h or HH:MM:SS. */
@@ -91,7 +92,9 @@ function describeType(t: OptionType): string {
   switch (t.kind) {
     case 'string': return 'a string';
     case 'int': return `an integer ≥ ${t.min}`;
-    case 'number': return t.max === undefined ? `a number ≥ ${t.min}` : `a number in [${t.min}, ${t.max}]`;
+    case 'number':
+      if (t.max === undefined) return `a number ${t.minExclusive ? '>' : '≥'} ${t.min}`;
+      return `a number in ${t.minExclusive ? '(' : '['}${t.min}, ${t.max}]`;
     case 'enum': return `one of ${t.values.join(', ')}`;
     case 'boolean': return 'true or false';
     case 'duration': return 'a duration (3600, 90s, 45m, 2h or HH:MM:SS)';
@@ -112,7 +115,8 @@ function convert(spec: OptionSpec, raw: string | number | boolean, where: string
     }
     case 'number': {
       const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
-      return Number.isFinite(n) && n >= t.min && (t.max === undefined || n <= t.max) ? n : bad();
+      const aboveMin = t.minExclusive ? n > t.min : n >= t.min;
+      return Number.isFinite(n) && aboveMin && (t.max === undefined || n <= t.max) ? n : bad();
     }
     case 'enum':
       return typeof raw === 'string' && t.values.includes(raw) ? raw : bad();

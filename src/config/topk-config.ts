@@ -7,7 +7,7 @@ import { optionsHelp, parseFlags, type OptionSpec } from './options.js';
 import { kSearchOptionSpecs } from './search-config.js';
 
 /** The top-K phase's own settings when not given; the rest default to the search's. */
-export const kTopKDefaults = { k: 5, maxEpochs: 30, patience: 3, minDelta: 0.001 } as const;
+const kTopKDefaults = { k: 5, maxEpochs: 30, patience: 3, minDelta: 0.001 } as const;
 
 /** The search's row for `key`, with the help `graft topk` shows for it. */
 function searchSpec(key: keyof SearchOptions, help: string): OptionSpec {

@@ -1,5 +1,7 @@
 // nas/random.ts: the seeded pseudo-random generator every search decision draws from, so the
 // same seed and the same order of results give the same proposals. Not for cryptography.
+// It stays apart from util/seeded-random.ts because resumed runs replay their journals
+// against this exact sequence.
 
 /** A 32-bit generator (SplitMix32-style mixing over a Weyl sequence): tiny, fast, good enough. */
 export class Random {

@@ -260,8 +260,8 @@ export function runSearchDriver(o: SearchDriverOptions): Promise<SearchSummary> 
       }
     };
 
-    const record = (c: Candidate, result: EvaluationResult, startedAt: number): void => {
-      const r: EvaluationRecord = { kind: 'evaluation', id: c.proposal.id, arch: c.proposal.arch, parent: c.proposal.parent, ...result, startedAt, finishedAt: now() };
+    /** Journals a candidate's outcome, then tells the strategy (a failure scores NaN). */
+    const commit = (r: EvaluationRecord | FailureRecord, score: number): void => {
       try {
         o.journal.append(r);
         o.csv.append(r);
@@ -269,32 +269,30 @@ export function runSearchDriver(o: SearchDriverOptions): Promise<SearchSummary> 
         fail(err);
         return;
       }
-      o.strategy.tell(r.id, r.arch, r.score);
+      o.strategy.tell(r.id, r.arch, score);
       tally.add(r, false);
       progress();
     };
 
+    const record = (c: Candidate, result: EvaluationResult, startedAt: number): void => {
+      const r: EvaluationRecord = { kind: 'evaluation', id: c.proposal.id, arch: c.proposal.arch, parent: c.proposal.parent, ...result, startedAt, finishedAt: now() };
+      commit(r, r.score);
+    };
+
     const recordFailure = (c: Candidate, err: unknown): void => {
       const e = err as { name?: string; code?: string; message?: string };
-      const r: FailureRecord = {
-        kind: 'failure',
-        id: c.proposal.id,
-        arch: c.proposal.arch,
-        parent: c.proposal.parent,
-        error: { name: e?.name ?? 'Error', code: e?.code ?? 'ERR_UNKNOWN', message: e?.message ?? String(err) },
-        attempts: c.attempt + 1,
-        finishedAt: now(),
-      };
-      try {
-        o.journal.append(r);
-        o.csv.append(r);
-      } catch (cause) {
-        fail(cause);
-        return;
-      }
-      o.strategy.tell(r.id, r.arch, NaN);
-      tally.add(r, false);
-      progress();
+      commit(
+        {
+          kind: 'failure',
+          id: c.proposal.id,
+          arch: c.proposal.arch,
+          parent: c.proposal.parent,
+          error: { name: e?.name ?? 'Error', code: e?.code ?? 'ERR_UNKNOWN', message: e?.message ?? String(err) },
+          attempts: c.attempt + 1,
+          finishedAt: now(),
+        },
+        NaN,
+      );
     };
 
     if (states.length === 0) {

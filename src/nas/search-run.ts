@@ -12,7 +12,6 @@ import { init, type Remote, type Runtime } from '../runtime/index.js';
 import { openTransport } from '../transport/index.js';
 import { log, setLogFields, setLogFile } from '../util/log.js';
 import { resolveSearchSpace } from './builtin-spaces.js';
-import { SearchAbortedError } from './errors.js';
 import type { JournalRecord } from './evaluation-record.js';
 import type { EvaluationWorker } from './evaluation-task.js';
 import { Journal, readJournal } from './journal.js';
@@ -25,6 +24,7 @@ import { runSearchDriver, type Progress, type SearchSummary } from './search-dri
 import type { SearchOptions } from './search-options.js';
 import { AgingEvolution, RandomSearch, type SearchStrategy } from './search-strategy.js';
 import type { SearchSpace } from './search-space.js';
+import { spawnOnEveryRank } from './spawn-actors.js';
 import { toArchitecture, type DataShape } from './to-architecture.js';
 import { kConfigFile, kJournalFile, kResultsFile } from './run-files.js';
 import type { TrainingActor, TrainingActorArgs } from './training-actor.js';
@@ -120,33 +120,17 @@ export function makeStrategy(space: SearchSpace, o: SearchOptions): SearchStrate
  * holding its GPU) and waits until each has loaded its backend and data.
  */
 async function spawnWorkers(runtime: Runtime, o: SearchOptions): Promise<EvaluationWorker[]> {
-  const ranks = (await runtime.status()).ranks;
   const settings = { epochs: o.epochs, steps: o.steps, batchSize: o.batchSize, learningRate: o.learningRate, seed: o.seed, transfer: o.transfer, transferMode: o.transferMode, out: o.out };
   const data = { data: o.data, task: o.task, trainSize: o.trainSize, valSize: o.valSize, testSize: o.valSize, seed: o.seed };
-  const spawns: Array<Promise<EvaluationWorker>> = [];
-  for (let rank = 0; rank < runtime.size; rank++) {
-    const gpus = ranks.find((r) => r.rank === rank)?.gpus.length ?? 0;
-    const count = o.actorsPerRank > 0 ? o.actorsPerRank : Math.max(1, gpus);
-    // With automatic sizing on a GPU rank, each actor holds one GPU (the runtime pins it).
-    const resources = o.actorsPerRank === 0 && gpus > 0 ? { gpu: 1 } : {};
-    for (let k = 0; k < count; k++) {
-      const name = `r${rank}a${k}`;
+  return spawnOnEveryRank(runtime, {
+    perRank: o.actorsPerRank,
+    kind: 'training',
+    start: async ({ rank, index, resources }): Promise<EvaluationWorker> => {
+      const name = `r${rank}a${index}`;
       const args: TrainingActorArgs = { settings, data, backend: o.backend, rank, name, useStore: o.transfer === 'prefix' };
-      spawns.push(
-        (async () => {
-          const actor: Remote<TrainingActor> = await runtime.spawn<TrainingActor>(kActorModule, 'TrainingActor', [args], { rank, resources, maxRestarts: 2 });
-          await actor.ready();
-          return { name, evaluate: (task) => actor.evaluate(task) };
-        })(),
-      );
-    }
-  }
-  const settled = await Promise.allSettled(spawns);
-  const workers = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-  for (const s of settled) if (s.status === 'rejected') log('error', 'search.actor.failed', { error: s.reason });
-  if (workers.length === 0) {
-    const first = settled.find((s) => s.status === 'rejected') as PromiseRejectedResult;
-    throw new SearchAbortedError(`no training actor started: ${(first.reason as Error)?.message ?? first.reason}`, { cause: first.reason });
-  }
-  return workers;
+      const actor: Remote<TrainingActor> = await runtime.spawn<TrainingActor>(kActorModule, 'TrainingActor', [args], { rank, resources, maxRestarts: 2 });
+      await actor.ready();
+      return { name, evaluate: (task) => actor.evaluate(task) };
+    },
+  });
 }

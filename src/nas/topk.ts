@@ -11,12 +11,13 @@ import { init, type Remote, type Runtime } from '../runtime/index.js';
 import { openTransport } from '../transport/index.js';
 import { log, setLogFields } from '../util/log.js';
 import { resolveSearchSpace } from './builtin-spaces.js';
-import { JournalError, SearchAbortedError } from './errors.js';
+import { JournalError } from './errors.js';
 import type { EvaluationRecord, JournalRecord, TopKRecord } from './evaluation-record.js';
 import { Journal, readJournal } from './journal.js';
 import { loadSearchData, type DataRequest } from './load-data.js';
 import { kConfigFile, kJournalFile } from './run-files.js';
 import type { SearchOptions } from './search-options.js';
+import { spawnOnEveryRank } from './spawn-actors.js';
 import { toArchitecture } from './to-architecture.js';
 import type { TopKActor, TopKActorArgs, TopKJob } from './topk-actor.js';
 
@@ -106,7 +107,16 @@ async function drive(o: TopKOptions, search: SearchOptions, records: JournalReco
         out: o.dir,
         training: { maxEpochs: o.maxEpochs, patience: o.patience, minDelta: o.minDelta, batchSize: search.batchSize, learningRate: search.learningRate, seed: search.seed },
       };
-      const actors = await spawnActors(runtime, args, o.actorsPerRank ?? 0, queue.length);
+      const actors = await spawnOnEveryRank(runtime, {
+        perRank: o.actorsPerRank ?? 0,
+        kind: 'top-K',
+        limit: queue.length,
+        start: async ({ rank, resources }) => {
+          const actor: Remote<TopKActor> = await runtime.spawn<TopKActor>(kActorModule, 'TopKActor', [args], { rank, resources, maxRestarts: 1 });
+          await actor.ready();
+          return actor;
+        },
+      });
       // Each actor takes the next training as it finishes one; a training whose actor died
       // goes back to the queue for any actor, up to kMaxAttempts tries.
       await Promise.all(
@@ -146,31 +156,6 @@ async function drive(o: TopKOptions, search: SearchOptions, records: JournalReco
     timeRatio: mean(pairs.map((p) => p.scratch.seconds / Math.max(p.checkpoint.seconds, 1e-9))),
     failed,
   };
-}
-
-async function spawnActors(runtime: Runtime, args: TopKActorArgs, perRank: number, jobs: number): Promise<Array<Remote<TopKActor>>> {
-  const ranks = (await runtime.status()).ranks;
-  const spawns: Array<Promise<Remote<TopKActor>>> = [];
-  for (const r of ranks) {
-    const count = perRank > 0 ? perRank : Math.max(1, r.gpus.length);
-    const resources = perRank === 0 && r.gpus.length > 0 ? { gpu: 1 } : {};
-    for (let k = 0; k < count && spawns.length < jobs; k++) {
-      spawns.push(
-        (async () => {
-          const actor = await runtime.spawn<TopKActor>(kActorModule, 'TopKActor', [args], { rank: r.rank, resources, maxRestarts: 1 });
-          await actor.ready();
-          return actor;
-        })(),
-      );
-    }
-  }
-  const settled = await Promise.allSettled(spawns);
-  const actors = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-  if (actors.length === 0) {
-    const first = settled.find((s) => s.status === 'rejected') as PromiseRejectedResult;
-    throw new SearchAbortedError(`no top-K actor started: ${(first.reason as Error)?.message ?? first.reason}`, { cause: first.reason });
-  }
-  return actors;
 }
 
 function bestCandidates(records: JournalRecord[], k: number, file: string): EvaluationRecord[] {

@@ -5,6 +5,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '../errors.js';
+// The record format only (a shared contract): store/index.js would load the store's machinery.
 import { checksumOf, type LayerRecord, type TensorDType, type TensorRecord } from '../store/layer-record.js';
 
 export type TransferMode = 'finetune' | 'freeze';
