@@ -18,7 +18,8 @@ import { parseArgs } from 'node:util';
 import { checksumOf, GossipIndex, LayerStore, simulateGossip, type LayerRecord, type ModelEntry } from 'graft/store';
 import { createLoopbackCluster, openTransport, type Transport } from 'graft/transport';
 import { hasMpiAddon, hasMpirun, mpirun } from '../test/helpers/mpirun.js';
-import { layerIdsOf, mutate, population, seeded } from '../test/store/arch-gen.js';
+import { seededRandom } from 'graft/util';
+import { layerIdsOf, mutate, population } from '../test/store/arch-gen.js';
 
 const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'fetch-rank': { type: 'string' } } });
 const quick = args.quick;
@@ -180,7 +181,7 @@ interface QueryFigures {
 }
 
 function runQueries(models: number, queries: number): QueryFigures {
-  const rand = seeded(models);
+  const rand = seededRandom(models);
   const space = { nodes: 14, ops: 5 };
   const archs = population(models, space, rand);
   const index = new GossipIndex(createLoopbackCluster(1)[0]!);

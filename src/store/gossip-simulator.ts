@@ -8,7 +8,8 @@
 import { encodedDigestSize, encodeGossip, encodedSize } from './gossip-codec.js';
 import { GossipReplica } from './gossip-replica.js';
 import { defaultSuspectAfter } from './options.js';
-import { choosePeers, seededRandom } from './peer-choice.js';
+import { choosePeers } from './peer-choice.js';
+import { seededRandom } from '../util/seeded-random.js';
 import type { GossipMsg, GossipRecord } from './protocol.js';
 
 export interface GossipSimulationOptions<V> {

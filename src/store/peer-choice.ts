@@ -5,7 +5,6 @@
 import type { RandomSource } from '../util/seeded-random.js';
 
 // The round simulator seeds its peer choices with the same generator as the rest of graft.
-export { seededRandom } from '../util/seeded-random.js';
 
 export function choosePeers(self: number, size: number, fanout: number, isSuspected: (rank: number) => boolean, random: RandomSource): number[] {
   const chosen: number[] = [];

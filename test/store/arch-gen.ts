@@ -4,24 +4,13 @@
 // share exactly the leading layers before their first differing choice, as NAS candidates do.
 
 import { createHash } from 'node:crypto';
+import type { RandomSource as Random } from 'graft/util';
 
 export interface ArchSpace {
   nodes: number;
   ops: number;
 }
 
-export type Random = () => number;
-
-export function seeded(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** [op, skip] per node; skip -1 is none, else the index of an earlier node (not the previous). */
 export type Choices = Array<[number, number]>;

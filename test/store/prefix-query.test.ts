@@ -3,7 +3,8 @@
 
 import { expect } from 'chai';
 import { betterDonorFirst, PrefixIndex, type PrefixModel } from 'graft/store';
-import { layerIdsOf, mutate, population, randomChoices, seeded } from './arch-gen.js';
+import { seededRandom } from 'graft/util';
+import { layerIdsOf, mutate, population, randomChoices } from './arch-gen.js';
 
 function bruteForce(models: Iterable<PrefixModel>, ids: readonly string[]): { modelId: string; matched: number } | null {
   let best: PrefixModel | undefined;
@@ -24,7 +25,7 @@ describe('PrefixIndex#longestPrefix()', () => {
   const space = { nodes: 10, ops: 4 };
 
   it('matches a brute-force scan on 3,000 NAS-like models and 600 candidates', () => {
-    const rand = seeded(7);
+    const rand = seededRandom(7);
     const archs = population(3000, space, rand);
     const index = new PrefixIndex();
     const all = new Map<string, PrefixModel>();
@@ -47,7 +48,7 @@ describe('PrefixIndex#longestPrefix()', () => {
   });
 
   it('stays in agreement as models are removed and re-added', () => {
-    const rand = seeded(11);
+    const rand = seededRandom(11);
     const archs = population(1500, space, rand);
     const index = new PrefixIndex();
     const all = new Map<string, PrefixModel>();
