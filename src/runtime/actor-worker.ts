@@ -42,7 +42,7 @@ port.on('message', (message: SupervisorToActor) => {
   switch (message.kind) {
     case 'connect':
       // The supervisor connects callers only after 'ready', so the server exists.
-      server!.attach(message.port, message.started);
+      server!.attach(message.port, message.started, message.poll);
       break;
     case 'control-reply':
       if (!control.settle(message)) log('warn', 'runtime.control.unknown-reply', { actor: data.actor.id, id: message.id });

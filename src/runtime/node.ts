@@ -66,7 +66,7 @@ export class RankNode implements SupervisorHost {
     this.#tasks = new TaskPool(options.taskThreads, this.rank, this.host);
     this.services = new RankServices(this.rank);
     this.#rpc = new RankRpc(transport, (source, request) => this.#serveRank(source, request));
-    this.#relay = new RelayHub(transport, this.#rpc, (actor, after) => this.#connectLocal(actor, after));
+    this.#relay = new RelayHub(transport, this.#rpc, (actor, after) => this.#connectLocal(actor, after, false));
     if (this.rank === this.driverRank) {
       this.#head = new Head(this.driverRank, ranks, options.placement ?? defaultPlacement, {
         create: (rank, actor, spec) => this.#rpc.request(rank, { kind: 'create', actor, spec }).then(() => undefined),
@@ -154,7 +154,7 @@ export class RankNode implements SupervisorHost {
         return { value: await this.#rpc.request(this.driverRank, { kind: 'status' }) };
       case 'connect': {
         const { actor, after } = request;
-        const connection = actor.rank === this.rank ? await this.#connectLocal(actor.id, after) : await this.#relay.open(actor, after);
+        const connection = actor.rank === this.rank ? await this.#connectLocal(actor.id, after, true) : await this.#relay.open(actor, after);
         return { value: connection, transfer: [connection.port] };
       }
       case 'kill':
@@ -185,10 +185,10 @@ export class RankNode implements SupervisorHost {
     }
   }
 
-  #connectLocal(actor: number, after: number): Promise<Connection> {
+  #connectLocal(actor: number, after: number, poll: boolean): Promise<Connection> {
     const supervisor = this.#actors.get(actor);
     if (!supervisor) return Promise.reject(new ActorNotFoundError(`no actor #${actor} on rank ${this.rank}`, { details: { actor, rank: this.rank } }));
-    return supervisor.connect(after);
+    return supervisor.connect(after, poll);
   }
 
   // Requests from other ranks -------------------------------------------------------------------

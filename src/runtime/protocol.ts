@@ -236,8 +236,12 @@ export interface ActorWorkerData {
 export type SupervisorToActor =
   /** To a spare thread started ahead of need: become this actor. */
   | { kind: 'assign'; data: ActorWorkerData }
-  /** A caller's port; the actor writes into `started` (see StartedMark) each call it begins. */
-  | { kind: 'connect'; port: MessagePort; started: StartedMark }
+  /**
+   * A caller's port; the actor writes into `started` (see StartedMark) each call it begins.
+   * `poll`: the caller is a thread that may be waiting on each reply, worth polling for its
+   * next call; false for a relay, whose thread the polling would only take a core from.
+   */
+  | { kind: 'connect'; port: MessagePort; started: StartedMark; poll: boolean }
   | { kind: 'control-reply'; id: number; ok: true; value: unknown }
   | { kind: 'control-reply'; id: number; ok: false; error: WireError };
 

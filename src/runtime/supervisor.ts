@@ -55,6 +55,7 @@ export interface Connection {
 
 interface Waiter {
   after: number;
+  poll: boolean;
   resolve(connection: Connection): void;
   reject(err: Error): void;
 }
@@ -98,11 +99,11 @@ export class ActorSupervisor {
     });
   }
 
-  /** A port into the first incarnation newer than `after`, once it is alive. */
-  connect(after: number): Promise<Connection> {
+  /** A port into the first incarnation newer than `after`, once it is alive (`poll`: see 'connect'). */
+  connect(after: number, poll: boolean): Promise<Connection> {
     if (this.#state === 'dead') return Promise.reject(this.#deadError());
-    if (this.#state === 'alive' && this.#incarnation > after) return Promise.resolve(this.#open());
-    return new Promise((resolve, reject) => this.#waiters.push({ after, resolve, reject }));
+    if (this.#state === 'alive' && this.#incarnation > after) return Promise.resolve(this.#open(poll));
+    return new Promise((resolve, reject) => this.#waiters.push({ after, poll, resolve, reject }));
   }
 
   /** Ends the thread; with `restart` it counts as a death (restarted within budget), else the actor is gone. */
@@ -263,15 +264,15 @@ export class ActorSupervisor {
     const waiting = this.#waiters;
     this.#waiters = [];
     for (const waiter of waiting) {
-      if (this.#incarnation > waiter.after) waiter.resolve(this.#open());
+      if (this.#incarnation > waiter.after) waiter.resolve(this.#open(waiter.poll));
       else this.#waiters.push(waiter);
     }
   }
 
-  #open(): Connection {
+  #open(poll: boolean): Connection {
     const { port1, port2 } = new MessageChannel();
     const started = new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT);
-    const message: SupervisorToActor = { kind: 'connect', port: port1, started };
+    const message: SupervisorToActor = { kind: 'connect', port: port1, started, poll };
     this.#worker!.postMessage(message, [port1]);
     return { port: port2, incarnation: this.#incarnation, ...(this.#lastDeath ? { lastDeath: this.#lastDeath } : {}), started };
   }
