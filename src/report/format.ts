@@ -37,6 +37,12 @@ export function fmtP(p: number): string {
   return p.toPrecision(2);
 }
 
+/** "p = 0.023" or "p < 0.0001", for prose. */
+export function fmtPClause(p: number): string {
+  const text = fmtP(p);
+  return text.startsWith('<') ? `p ${text}` : `p = ${text}`;
+}
+
 export function fmtSigned(x: number, digits = 4): string {
   if (!Number.isFinite(x)) return '–';
   return (x >= 0 ? '+' : '−') + Math.abs(x).toFixed(digits);

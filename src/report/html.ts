@@ -3,7 +3,7 @@
 // file; it loads nothing, so it opens the same on a laptop and on a login node without network.
 
 import type { FailedCandidate, RunComparison, RunSummary, TopKSummary } from './run-summary.js';
-import { fmtBytes, fmtNumber, fmtP, fmtSeconds, fmtShare, fmtSigned } from './format.js';
+import { fmtBytes, fmtNumber, fmtPClause, fmtSeconds, fmtShare, fmtSigned } from './format.js';
 
 export interface RenderedChart {
   id: string;
@@ -83,7 +83,7 @@ function comparisonBlock(c: RunComparison): string {
     '<table class="comparison"><tbody>',
     `<tr><th scope="row">mean score gain</th><td>${esc(fmtSigned(c.meanGain))}</td></tr>`,
     `<tr><th scope="row">median score gain</th><td>${esc(fmtSigned(c.medianGain))}</td></tr>`,
-    `<tr><th scope="row">Mann–Whitney U</th><td>${esc(fmtNumber(t.u, 1))} (two-sided p = ${esc(fmtP(t.p))}, ${t.method}${t.z === undefined ? '' : `, z = ${esc(fmtNumber(t.z, 3))}`})</td></tr>`,
+    `<tr><th scope="row">Mann–Whitney U</th><td>${esc(fmtNumber(t.u, 1))} (two-sided ${esc(fmtPClause(t.p))}, ${t.method}${t.z === undefined ? '' : `, z = ${esc(fmtNumber(t.z, 3))}`})</td></tr>`,
     `<tr><th scope="row">P(${esc(c.label)} beats ${esc(c.baseline)})</th><td>${esc(fmtShare(t.effect))}</td></tr>`,
     '</tbody></table>',
   ].join('');
