@@ -6,15 +6,7 @@ import { expect } from 'chai';
 import { ActorDiedError, actorRefOf, ModuleLoadError, type Remote } from 'graft/runtime';
 import type { Counter, FlakyStart } from '../fixtures/runtime/actors.js';
 import { actorsUrl, startLocal, type Job } from './cluster.js';
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
-}
+import { rejection } from '../helpers/rejection.js';
 
 describe('runtime: actor death, restarts and retries', () => {
   let job: Job;

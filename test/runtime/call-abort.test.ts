@@ -6,15 +6,7 @@ import { InvalidArgumentError } from 'graft';
 import { AbortError, kCallOptions, type Remote } from 'graft/runtime';
 import type { Cancellable } from '../fixtures/runtime/actors.js';
 import { actorsUrl, startJob, type Job } from './cluster.js';
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
-}
+import { rejection } from '../helpers/rejection.js';
 
 /** Resolves once `actor` has started the call tagged `tag`. */
 async function started(actor: Remote<Cancellable>, tag: string): Promise<void> {

@@ -7,15 +7,7 @@ import { InvalidArgumentError, TimeoutError } from 'graft';
 import { NotDriverError, RankServiceNotFoundError, type Remote } from 'graft/runtime';
 import type { ServiceUser } from '../fixtures/runtime/actors.js';
 import { actorsUrl, startJob, startLocal, type Job } from './cluster.js';
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
-}
+import { rejection } from '../helpers/rejection.js';
 
 /** A service answering each message on each port with `answer(message)`. */
 function echoService(answer: (message: unknown) => unknown) {

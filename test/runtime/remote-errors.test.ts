@@ -4,15 +4,7 @@ import { expect } from 'chai';
 import { actorRefOf, errorOrigin, SerializationError, type Remote } from 'graft/runtime';
 import type { Counter } from '../fixtures/runtime/actors.js';
 import { actorsUrl, startLocal, type Job } from './cluster.js';
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
-}
+import { rejection } from '../helpers/rejection.js';
 
 describe('runtime: remote errors', () => {
   let job: Job;

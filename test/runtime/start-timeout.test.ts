@@ -6,15 +6,7 @@ import { InvalidArgumentError, TimeoutError } from 'graft';
 import { ActorStartTimeoutError } from 'graft/runtime';
 import type { SlowFirstStart } from '../fixtures/runtime/actors.js';
 import { actorsUrl, hangingUrl, startLocal, type Job } from './cluster.js';
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
-}
+import { rejection } from '../helpers/rejection.js';
 
 describe('runtime: actor start timeout', () => {
   let job: Job;

@@ -6,15 +6,7 @@ import { expect } from 'chai';
 import { ActorDiedError } from 'graft/runtime';
 import type { Counter } from '../fixtures/runtime/actors.js';
 import { actorsUrl, startJob, type Job } from './cluster.js';
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
-}
+import { rejection } from '../helpers/rejection.js';
 
 describe('runtime: calls the dying actor never began', () => {
   let job: Job;
