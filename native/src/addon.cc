@@ -8,6 +8,7 @@
 #include <cstring>
 #include <memory>
 
+#include "direct-read.h"
 #include "engine.h"
 
 namespace graft {
@@ -134,6 +135,7 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   out.Set("processor", result.processor);
   out.Set("library", result.library);
   out.Set("threadLevel", result.threadLevel);
+  out.Set("directPeers", result.directPeers);
   return out;
 }
 
@@ -192,13 +194,17 @@ Napi::Value Expose(const Napi::CallbackInfo& info) {
   ARG_BYTES(1, bytes);
   Command command{Command::Kind::kExpose, 0, 0, 0, bytes.Data(), bytes.ByteLength()};
   command.region = static_cast<uint64_t>(region);
-  return Post(info, std::move(command));
+  Napi::Value posted = Post(info, std::move(command));
+  if (!info.Env().IsExceptionPending()) DirectReads::Instance().Publish(command.region, bytes.Data(), bytes.ByteLength());
+  return posted;
 }
 
 Napi::Value Release(const Napi::CallbackInfo& info) {
   ARG_NUMBER(0, region);
   Command command{Command::Kind::kRelease};
   command.region = static_cast<uint64_t>(region);
+  // Withdrawn from the directory first: a direct read that overlaps this is then discarded.
+  DirectReads::Instance().Withdraw(command.region);
   return Post(info, std::move(command));
 }
 
@@ -216,6 +222,73 @@ Napi::Value Get(const Napi::CallbackInfo& info) {
   command.region = static_cast<uint64_t>(region);
   command.offset = static_cast<uint64_t>(offset);
   return Post(info, std::move(command));
+}
+
+// Direct reads up to this size run at once on the JS thread (a few tens of microseconds of
+// copying costs less than a hand-off to another thread and back); larger ones on libuv's pool.
+constexpr uint64_t kDirectNowLimit = 1u << 20;
+
+struct DirectRequest {
+  int rank;
+  uint64_t region, offset, length;
+  uint8_t* into;  // the caller's memory, or nullptr: then `block` receives the bytes
+  Buffer block;
+};
+
+/** The promise's value: the bytes (a new ArrayBuffer), true (they are in the caller's
+ * memory), or null (not directly readable: ask the owner over MPI). */
+Napi::Value DirectResult(Napi::Env env, DirectRequest& r, DirectStatus status) {
+  if (status != DirectStatus::kDone) return env.Null();
+  if (r.into != nullptr) return Napi::Boolean::New(env, true);
+  return AdoptBytes(env, r.block);
+}
+
+DirectStatus RunDirect(DirectRequest& r) {
+  uint8_t* into = r.into != nullptr ? r.into : r.block.data();
+  return DirectReads::Instance().Read(r.rank, r.region, r.offset, r.length, into);
+}
+
+class DirectGetWorker : public Napi::AsyncWorker {
+ public:
+  DirectGetWorker(Napi::Env env, DirectRequest&& request, Napi::Value into)
+      : Napi::AsyncWorker(env, "graft-direct-get"), deferred_(Napi::Promise::Deferred::New(env)), request_(std::move(request)) {
+    if (into.IsObject()) into_ = Napi::Persistent(into.As<Napi::Object>());  // alive until done
+  }
+  Napi::Promise Promise() { return deferred_.Promise(); }
+  void Execute() override { status_ = RunDirect(request_); }
+  void OnOK() override { deferred_.Resolve(DirectResult(Env(), request_, status_)); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  DirectRequest request_;
+  Napi::ObjectReference into_;
+  DirectStatus status_ = DirectStatus::kNotDirect;
+};
+
+Napi::Value DirectGet(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  ARG_NUMBER(0, rank);
+  ARG_NUMBER(1, region);
+  ARG_NUMBER(2, offset);
+  ARG_NUMBER(3, length);
+  DirectRequest request{static_cast<int>(rank), static_cast<uint64_t>(region), static_cast<uint64_t>(offset),
+                        static_cast<uint64_t>(length), nullptr, Buffer()};
+  if (!info[4].IsUndefined()) {
+    ARG_BYTES(4, into);
+    request.into = into.Data();  // JS checked it holds `length` bytes
+  } else {
+    request.block = Buffer(request.length);
+    if (!request.block.ok()) return Napi::Promise::Deferred::New(env).Promise();
+  }
+  if (request.length <= kDirectNowLimit) {
+    auto deferred = Napi::Promise::Deferred::New(env);
+    deferred.Resolve(DirectResult(env, request, RunDirect(request)));
+    return deferred.Promise();
+  }
+  auto* worker = new DirectGetWorker(env, std::move(request), info[4]);
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();  // deletes itself when done
+  return promise;
 }
 
 Napi::Value KeepAlive(const Napi::CallbackInfo& info) {
@@ -258,6 +331,7 @@ Napi::Object Register(Napi::Env env, Napi::Object exports) {
   exports.Set("expose", Napi::Function::New(env, Expose, "expose"));
   exports.Set("release", Napi::Function::New(env, Release, "release"));
   exports.Set("get", Napi::Function::New(env, Get, "get"));
+  exports.Set("directGet", Napi::Function::New(env, DirectGet, "directGet"));
   exports.Set("keepAlive", Napi::Function::New(env, KeepAlive, "keepAlive"));
   exports.Set("finalize", Napi::Function::New(env, Finalize, "finalize"));
   exports.Set("shutdown", Napi::Function::New(env, Shutdown, "shutdown"));

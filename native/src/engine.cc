@@ -2,6 +2,7 @@
 // and the orderly close. Its operations live in operations.cc. See engine.h for the whole.
 
 #include "engine.h"
+#include "direct-read.h"
 #include "op.h"
 
 #include <dlfcn.h>
@@ -92,6 +93,10 @@ bool Engine::InitMpi(InitResult& result) {
   MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
   MPI_Comm_rank(node, &result.localRank);
   MPI_Comm_size(node, &result.localSize);
+  const char* direct = std::getenv("GRAFT_DIRECT_READS");
+  bool wanted = direct == nullptr || (std::strcmp(direct, "0") != 0 && std::strcmp(direct, "off") != 0);
+  DirectReads::Instance().Setup(MPI_COMM_WORLD, node, wanted);
+  result.directPeers = DirectReads::Instance().readablePeers();
   MPI_Comm_free(&node);
   char name[MPI_MAX_PROCESSOR_NAME];
   int length = 0;

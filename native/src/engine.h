@@ -51,6 +51,7 @@ struct Event {
 
 struct InitResult {
   int rank = 0, size = 0, localRank = 0, localSize = 0;
+  int directPeers = 0;  // ranks read by cross-memory attach (direct-read.h)
   std::string processor, library, threadLevel, error;
 };
 

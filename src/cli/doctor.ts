@@ -31,6 +31,7 @@ export const doctorCommand: Command = {
         transport: info.kind,
         mpi: info.library,
         threadLevel: info.threadLevel,
+        directReadRanks: info.directReadRanks,
         node: process.version,
         backends: await loadableBackends(),
       });

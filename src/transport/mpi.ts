@@ -62,6 +62,7 @@ export class MpiTransport implements Transport {
       host: init.processor || hostname(),
       library: init.library,
       threadLevel: init.threadLevel,
+      directReadRanks: init.directPeers,
     };
     this.#removeExitHooks = installExitHooks(`graft rank ${init.rank}`, (code) => native.shutdown(code));
   }
@@ -137,6 +138,10 @@ export class MpiTransport implements Transport {
     this.#checkOpen();
     const ref = checkRead(region, offset, length, this.size);
     const target = checkDestination(into, length);
+    // A rank on this node: copy straight out of its memory. Anything that path cannot settle
+    // (a released region, a read past the end) is asked of the owner, who answers for sure.
+    const direct = await this.#native.directGet(ref.rank, ref.id, offset, length, target);
+    if (direct !== null) return target ?? new Uint8Array(direct as ArrayBuffer);
     const bytes = await this.#start<Uint8Array>(target ? { read: ref, hold: target } : { read: ref }, (id) =>
       this.#native.get(id, ref.rank, ref.id, offset, length, target),
     );

@@ -15,6 +15,8 @@ export interface NativeInfo {
   processor: string;
   library: string;
   threadLevel: string;
+  /** Ranks read by cross-memory attach (native/src/direct-read.h). */
+  directPeers: number;
 }
 
 /** Event kinds the addon reports; the values are shared with native/src/events.h. */
@@ -55,6 +57,12 @@ export interface NativeBinding {
   release(regionId: number): void;
   /** Reads into `into` when given (the addon then reports Bytes with an empty buffer). */
   get(id: number, rank: number, regionId: number, offset: number, length: number, into?: Uint8Array): void;
+  /**
+   * A same-node read by cross-memory attach, with no MPI: resolves with the bytes, with true
+   * when they landed in `into`, or with null when the region cannot be read that way (another
+   * node, released, out of bounds, refused): then `get` asks the owner.
+   */
+  directGet(rank: number, regionId: number, offset: number, length: number, into?: Uint8Array): Promise<ArrayBuffer | true | null>;
   /** Whether the addon's pending work keeps Node's event loop alive. */
   keepAlive(on: boolean): void;
   /** Orderly finalize in the background; reports Done(id) when MPI is finalized. */

@@ -15,6 +15,11 @@ export interface TransportInfo {
   library: string;
   /** MPI thread level granted (e.g. 'MPI_THREAD_MULTIPLE'), or 'local'. */
   threadLevel: string;
+  /**
+   * Ranks on this node (this one included) whose exposed memory this rank reads by
+   * cross-memory attach, without MPI and without work on their side; 0 outside MPI.
+   */
+  directReadRanks: number;
 }
 
 /** Bytes a transport accepts without copying: a buffer or any view of one. */
