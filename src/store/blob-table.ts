@@ -33,6 +33,8 @@ export class BlobTable {
   /** Resident blobs, least recently used first (a Map keeps insertion order). */
   readonly #lru = new Map<string, Blob>();
   readonly #arenas: Arena[] = [];
+  /** Keys of replicas reserved and still being read (see reserve). */
+  readonly #reserved = new Set<string>();
   #resident = 0;
   #chain: Promise<unknown> = Promise.resolve();
 
@@ -91,6 +93,40 @@ export class BlobTable {
       this.#blobs.set(blob.key, blob);
       if (blob.replica) this.#onChange(blob);
       return blob;
+    });
+  }
+
+  /**
+   * Memory for a replica that is still being read from a peer: placed (evicting as needed) and
+   * pinned, but not yet a blob anyone finds. `commit` makes it one once its bytes are verified,
+   * `discard` frees it. Undefined when that blob exists or is reserved already, or no room can
+   * be made.
+   */
+  reserve(init: { key: string; home: string; layerId: string; byteLength: number; tensors: TensorMeta[] }): Promise<Blob | undefined> {
+    return this.#exclusive(async () => {
+      if (this.#blobs.has(init.key) || this.#reserved.has(init.key)) return undefined;
+      const blob: Blob = { ...init, replica: true, arena: null, offset: 0, pins: 1, spilled: false };
+      if (!(await this.#place(blob))) return undefined;
+      this.#reserved.add(blob.key);
+      return blob;
+    });
+  }
+
+  /** A reserved replica's bytes are in and verified: it becomes a blob, still pinned once. */
+  commit(blob: Blob): Promise<void> {
+    return this.#exclusive(async () => {
+      this.#reserved.delete(blob.key);
+      this.#blobs.set(blob.key, blob);
+      this.#onChange(blob);
+    });
+  }
+
+  /** A reserved replica's read failed: its memory goes back. */
+  discard(blob: Blob): Promise<void> {
+    return this.#exclusive(async () => {
+      this.#reserved.delete(blob.key);
+      blob.pins = 0;
+      this.#unplace(blob);
     });
   }
 

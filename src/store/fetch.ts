@@ -1,7 +1,8 @@
 // store/fetch.ts: gets the bytes of donor layers for a candidate. Per layer it tries a copy on
 // this rank (a view of shared memory, no copy), then the owner's memory read one-sided over
-// the transport (contiguous layers in one read), then a replica on another live rank, then
-// the spill file; every tensor's checksum is verified before it is handed out. Layers that
+// the transport (every layer's read in flight at once, each landing in memory the store gives,
+// a replica slot or a reusable block), then a replica on another live rank, then the spill
+// file; every tensor's checksum is verified as its layer lands, before it is handed out. Layers that
 // cannot be had are reported, not thrown: the caller trains them from scratch. Knows refs,
 // blobs and the transport; not models.
 
@@ -50,8 +51,17 @@ export interface FetchContext {
   index: GossipIndex;
   table: BlobTable;
   fetchTimeoutMs: number;
-  /** Keeps a copy of a layer read from a peer, if the store wants one. */
-  keep(ref: LayerRef, blob: Uint8Array): Promise<void>;
+  /** Memory for a layer about to be read from a peer (a replica slot or a landing block). */
+  land(ref: LayerRef): Promise<Landing>;
+}
+
+/** Where one layer read from a peer lands. */
+export interface Landing {
+  bytes: Uint8Array;
+  /** After the read: keeps verified bytes (as a replica, if it is one) or frees the memory. */
+  settle(verified: boolean): Promise<void>;
+  /** The caller is done with verified bytes. */
+  release(): void;
 }
 
 export async function fetchLayers(ctx: FetchContext, refs: readonly LayerRef[]): Promise<FetchResult> {
@@ -84,15 +94,29 @@ export async function fetchLayers(ctx: FetchContext, refs: readonly LayerRef[]):
     }
   }
 
-  // 2. The owners' memory, all reads in flight together; then, for what failed, replicas
-  // that other live ranks advertise; 3. spill files for whatever is left.
-  await Promise.all(groupReads(ctx, refs, remote).map((g) => readGroup(ctx, refs, g, got, errors)));
+  // 2. The owners' memory, every layer's read in flight at once, each checked as it lands;
+  // then, for what failed, replicas that other live ranks advertise; 3. spill files for the rest.
+  const releases: Array<() => void> = [];
+  const read = async (i: number, rank: number, memory: MemoryLocation): Promise<void> => {
+    try {
+      const { layer, release } = await readLayer(ctx, refs[i]!, rank, memory);
+      got[i] = layer;
+      releases.push(release);
+    } catch (err) {
+      errors[i] = err as GraftError;
+    }
+  };
+  await Promise.all(
+    remote.map((i) => {
+      const owner = ownerMemory(ctx, refs[i]!);
+      return owner ? read(i, refs[i]!.rank, owner) : undefined;
+    }),
+  );
   for (const i of remote) {
     if (got[i]) continue;
     const ref = refs[i]!;
     for (const holder of ctx.index.replicasOf(ref.home, ref.layerId)) {
-      const read = { rank: holder.rank, memory: holder.memory, members: [{ i, offset: holder.memory.offset }], start: holder.memory.offset, end: holder.memory.offset + ref.byteLength };
-      await readGroup(ctx, refs, read, got, errors);
+      await read(i, holder.rank, holder.memory);
       if (got[i]) break;
     }
   }
@@ -140,71 +164,45 @@ export async function fetchLayers(ctx: FetchContext, refs: readonly LayerRef[]):
       if (released) return;
       released = true;
       for (const b of pinned) b.pins--;
+      for (const release of releases) release();
     },
   };
 }
 
-interface ReadGroup {
-  rank: number;
-  memory: MemoryLocation;
-  /** Indexes into refs and where each blob starts in the region; all within [start, end). */
-  members: Array<{ i: number; offset: number }>;
-  start: number;
-  end: number;
+/** Where the owner holds `ref` now, or null when it is this rank, suspected or not in memory. */
+function ownerMemory(ctx: FetchContext, ref: LayerRef): MemoryLocation | null {
+  if (ref.rank === ctx.transport.rank || ctx.index.isSuspected(ref.rank)) return null;
+  // The replica may have learnt a newer location since the donor query ran.
+  const home = ctx.index.entry(ref.home);
+  if (!home) return ref.memory;
+  return home.layers.find((l) => l.layerId === ref.layerId && l.home === ref.home)?.memory ?? null;
 }
 
-/** Larger holes than this between two blobs of one region are not read through. */
-const kMaxGap = 64 * 1024;
-/**
- * A read stops growing here, so that checking one read's checksums can overlap the next read.
- * Measured on 2 shared cores it rarely does: the reads of one fetch, posted together, landed
- * together (the reader's MPI thread copied every ready reply in one progress pass, and its JS
- * thread found no free core until then). Reading them one after another to force the overlap
- * cost a thread hand-off per read and ran slower there (24 against 15 ms for 32 MiB).
- */
-const kMaxRead = 8 * 1024 * 1024;
-
-function groupReads(ctx: FetchContext, refs: readonly LayerRef[], wanted: readonly number[]): ReadGroup[] {
-  const groups: ReadGroup[] = [];
-  for (const i of wanted) {
-    const ref = refs[i]!;
-    if (ref.rank === ctx.transport.rank || ctx.index.isSuspected(ref.rank)) continue;
-    // The replica may have learnt a newer location since the donor query ran.
-    const home = ctx.index.entry(ref.home);
-    const info = home?.layers.find((l) => l.layerId === ref.layerId && l.home === ref.home);
-    const memory = home ? (info?.memory ?? null) : ref.memory;
-    if (!memory) continue;
-    const last = groups.at(-1);
-    const end = memory.offset + ref.byteLength;
-    if (last && last.rank === ref.rank && last.memory.region.id === memory.region.id && memory.offset >= last.end && memory.offset - last.end <= kMaxGap && end - last.start <= kMaxRead) {
-      last.members.push({ i, offset: memory.offset });
-      last.end = end;
-    } else {
-      groups.push({ rank: ref.rank, memory, members: [{ i, offset: memory.offset }], start: memory.offset, end });
-    }
-  }
-  return groups;
-}
-
-async function readGroup(ctx: FetchContext, refs: readonly LayerRef[], g: ReadGroup, got: Array<FetchedLayer | undefined>, errors: Array<GraftError | undefined>): Promise<void> {
-  let span: Uint8Array;
+/** Reads one layer from `rank`'s memory into a landing place and verifies it there. */
+async function readLayer(ctx: FetchContext, ref: LayerRef, rank: number, memory: MemoryLocation): Promise<{ layer: FetchedLayer; release: () => void }> {
+  const landing = await ctx.land(ref);
+  const read = ctx.transport.get(memory.region, memory.offset, ref.byteLength, landing.bytes);
   try {
-    span = await withTimeout(ctx.transport.get(g.memory.region, g.start, g.end - g.start), ctx.fetchTimeoutMs, g.rank, ctx);
+    await withTimeout(read, ctx.fetchTimeoutMs, rank, ctx);
   } catch (err) {
-    log('info', 'store.fetch.peer_failed', { rank: g.rank, err });
-    for (const { i } of g.members) errors[i] = err as GraftError;
-    return;
+    log('info', 'store.fetch.peer_failed', { rank, layerId: ref.layerId, err });
+    // The memory is freed only once the read is over: a late read must not land in memory that
+    // holds something else by then.
+    read.then(
+      () => landing.settle(false),
+      () => landing.settle(false),
+    );
+    throw err;
   }
-  for (const { i, offset } of g.members) {
-    const ref = refs[i]!;
-    const blob = span.subarray(offset - g.start, offset - g.start + ref.byteLength);
-    try {
-      got[i] = layerOf(ref, blob, 'peer');
-      await ctx.keep(ref, blob);
-    } catch (err) {
-      errors[i] = err as GraftError;
-    }
+  let layer: FetchedLayer;
+  try {
+    layer = layerOf(ref, landing.bytes, 'peer');
+  } catch (err) {
+    await landing.settle(false);
+    throw err;
   }
+  await landing.settle(true);
+  return { layer, release: landing.release };
 }
 
 function layerOf(ref: LayerRef, blob: Uint8Array, source: LayerSource): FetchedLayer {

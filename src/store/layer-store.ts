@@ -10,8 +10,9 @@ import { log } from '../util/log.js';
 import { BlobTable, type Blob } from './blob-table.js';
 import { checkLayerRecord, layoutOf, writeBlob } from './blob.js';
 import { DuplicateModelError, StoreOptionError } from './errors.js';
-import { fetchLayers, type FetchResult } from './fetch.js';
+import { fetchLayers, type FetchResult, type Landing } from './fetch.js';
 import type { GossipIndex } from './gossip-index.js';
+import { LandingPool } from './landing.js';
 import type { LayerRecord } from './layer-record.js';
 import { blobKey, type LayerInfo, type LayerRef, type ModelEntry } from './model-entry.js';
 import { resolveStoreOptions, type LayerStoreOptions, type ResolvedLayerStoreOptions } from './options.js';
@@ -62,6 +63,7 @@ export class LayerStore {
   readonly #transport: Transport;
   readonly #index: GossipIndex;
   readonly #table: BlobTable;
+  readonly #landing = new LandingPool();
   /** This rank's own entries, as last published. */
   readonly #own = new Map<string, ModelEntry>();
   /** Model ids whose put is under way, so a second put of the same id is refused at once. */
@@ -142,7 +144,7 @@ export class LayerStore {
         index: this.#index,
         table: this.#table,
         fetchTimeoutMs: this.options.fetchTimeoutMs,
-        keep: (ref, bytes) => this.#keepReplica(ref, bytes),
+        land: (ref) => this.#land(ref),
       },
       layers,
     );
@@ -220,14 +222,49 @@ export class LayerStore {
     this.#table.close();
   }
 
-  async #keepReplica(ref: LayerRef, bytes: Uint8Array): Promise<void> {
-    if (!this.options.keepReplicas) return;
-    const key = blobKey(ref.home, ref.layerId);
-    try {
-      await this.#table.add({ key, home: ref.home, layerId: ref.layerId, byteLength: ref.byteLength, tensors: ref.tensors, replica: true }, (target) => target.set(bytes));
-    } catch (err) {
-      log('warn', 'store.replica_failed', { layerId: ref.layerId, home: ref.home, err });
+  /**
+   * Where a layer read from a peer lands: straight into a replica slot of this rank's memory
+   * when the store keeps replicas and has room (no copy afterwards), else a reusable landing
+   * block. Either is the caller's until it releases the fetch.
+   */
+  async #land(ref: LayerRef): Promise<Landing> {
+    let blob: Blob | undefined;
+    if (this.options.keepReplicas) {
+      try {
+        blob = await this.#table.reserve({ key: blobKey(ref.home, ref.layerId), home: ref.home, layerId: ref.layerId, byteLength: ref.byteLength, tensors: ref.tensors });
+      } catch (err) {
+        log('warn', 'store.replica_failed', { layerId: ref.layerId, home: ref.home, err });
+      }
     }
+    if (blob) {
+      const replica = blob;
+      let pinned = false;
+      return {
+        bytes: this.#table.view(replica),
+        settle: async (verified) => {
+          if (!verified) return this.#table.discard(replica);
+          await this.#table.commit(replica);
+          pinned = true;
+        },
+        release: () => {
+          if (pinned) replica.pins--;
+          pinned = false;
+        },
+      };
+    }
+    const bytes = this.#landing.take(ref.byteLength);
+    let held = false;
+    return {
+      bytes,
+      settle: async (verified) => {
+        if (verified) held = true;
+        else this.#landing.give(bytes);
+      },
+      release: () => {
+        if (held) this.#landing.give(bytes);
+        held = false;
+      },
+    };
   }
 
   /** The replica set changed: tell the index which peers' layers this rank holds, and where. */

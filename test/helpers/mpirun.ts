@@ -45,9 +45,13 @@ export function hasMpiAddon(): boolean {
   return existsSync(fileURLToPath(new URL('../../../native/build/Release/graft_mpi.node', import.meta.url)));
 }
 
-/** `mpirun -n ranks --oversubscribe node script …args`. */
+/**
+ * `mpirun -n ranks --oversubscribe --bind-to none node script …args`. Unbound: Open MPI pins
+ * each of 2 ranks to one core by default, where a graft rank's MPI thread, event loop, actors
+ * and copying threads would all have to share it.
+ */
 export function mpirun(ranks: number, script: string, options: MpirunOptions = {}): Promise<MpirunResult> {
-  const argv = ['-n', String(ranks), '--oversubscribe', ...(options.mpirunArgs ?? []), process.execPath, script, ...(options.args ?? [])];
+  const argv = ['-n', String(ranks), '--oversubscribe', '--bind-to', 'none', ...(options.mpirunArgs ?? []), process.execPath, script, ...(options.args ?? [])];
   const child = spawn('mpirun', argv, {
     env: { ...process.env, ...mpiEnv, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,6 @@
 // Fetching donor layers: byte-exact across ranks over the transport, copy-free views on the
-// owner's rank, corrupted bytes refused and reported, missing layers reported, not thrown.
+// owner's rank, peer reads landing in the replica slot or in reused memory, corrupted bytes
+// refused and reported, missing layers reported, not thrown.
 
 import { expect } from 'chai';
 import { LayerUnavailableError } from 'graft/store';
@@ -43,6 +44,57 @@ describe('LayerStore#fetch()', () => {
       expect(result.source).to.equal('local');
       expect(result.layers[0]!.tensors[0]!.bytes.buffer).to.be.instanceOf(SharedArrayBuffer);
       result.release();
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('lands peer bytes in the replica itself, which stays in memory until the fetch is released', async () => {
+    const c = storeCluster(2, { capacityBytes: 64 * 1024 });
+    try {
+      for (const i of c.indexes) i.start();
+      await c.stores[0]!.put({ modelId: 'donor', score: 1, layers: [makeLayer('a', 4000), makeLayer('b', 4000, 2)] });
+      await until(() => c.indexes[1]!.entry('donor') !== undefined, 5000, 'the entry on rank 1');
+      const fetched = await c.stores[1]!.fetch(c.indexes[1]!.donor(['a', 'b'])!.layers);
+      expect(fetched.source).to.equal('peer');
+      expect(c.stores[1]!.stats().replicas).to.equal(2);
+      // The fetched bytes are the replica's memory: reading it locally returns the same bytes.
+      const local = await c.stores[1]!.fetch(c.indexes[1]!.donor(['a'])!.layers);
+      expect(local.source).to.equal('local');
+      expect(local.layers[0]!.tensors[0]!.bytes.buffer).to.equal(fetched.layers[0]!.tensors[0]!.bytes.buffer);
+      expect(local.layers[0]!.tensors[0]!.bytes.byteOffset).to.equal(fetched.layers[0]!.tensors[0]!.bytes.byteOffset);
+      local.release();
+      // Pinned: a store that needs the room cannot drop these replicas until the fetch is released.
+      await c.stores[1]!.put({ modelId: 'own', score: 1, layers: [makeLayer('c', 12_000, 3)] });
+      expect(c.stores[1]!.stats().replicas).to.equal(2);
+      fetched.release();
+      await c.stores[1]!.put({ modelId: 'own2', score: 1, layers: [makeLayer('d', 12_000, 4)] });
+      expect(c.stores[1]!.stats().replicas).to.be.below(2);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('reuses the memory of a released peer fetch for the next one, when it keeps no replicas', async () => {
+    const c = storeCluster(2, { keepReplicas: false });
+    try {
+      for (const i of c.indexes) i.start();
+      const layer = makeLayer('a', 100_000);
+      await c.stores[0]!.put({ modelId: 'donor', score: 1, layers: [layer] });
+      await until(() => c.indexes[1]!.entry('donor') !== undefined, 5000, 'the entry on rank 1');
+      const refs = c.indexes[1]!.donor(['a'])!.layers;
+      const first = await c.stores[1]!.fetch(refs);
+      const held = await c.stores[1]!.fetch(refs);
+      // Not released yet: the second fetch had to take other memory.
+      expect(held.layers[0]!.tensors[0]!.bytes.buffer).not.to.equal(first.layers[0]!.tensors[0]!.bytes.buffer);
+      const memory = first.layers[0]!.tensors[0]!.bytes.buffer;
+      first.release();
+      const third = await c.stores[1]!.fetch(refs);
+      expect(third.source).to.equal('peer');
+      expect(third.layers[0]!.tensors[0]!.bytes.buffer).to.equal(memory);
+      expect(Buffer.from(third.layers[0]!.tensors[0]!.bytes).equals(Buffer.from(layer.tensors[0]!.bytes))).to.equal(true);
+      held.release();
+      third.release();
     } finally {
       await c.close();
     }
