@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "graft_mpi",
-      "sources": ["src/addon.cc", "src/buffer.cc", "src/direct-read.cc", "src/engine.cc", "src/operations.cc"],
+      "sources": ["src/addon.cc", "src/buffer.cc", "src/crc32c.cc", "src/direct-read.cc", "src/engine.cc", "src/operations.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "cflags_cc": ["<!@(node ../scripts/build-native.mjs --print cflags)"],
       "libraries": ["<!@(node ../scripts/build-native.mjs --print libs)"],

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <memory>
 
+#include "crc32c.h"
 #include "direct-read.h"
 #include "engine.h"
 
@@ -233,26 +234,31 @@ struct DirectRequest {
   uint64_t region, offset, length;
   uint8_t* into;  // the caller's memory, or nullptr: then `block` receives the bytes
   Buffer block;
+  std::vector<ChecksumRange> ranges;  // whose CRC-32C the read computes (may be empty)
+  uint32_t* crcs;                     // where they go, one per range (JS memory)
 };
 
 /** The promise's value: the bytes (a new ArrayBuffer), true (they are in the caller's
  * memory), or null (not directly readable: ask the owner over MPI). */
 Napi::Value DirectResult(Napi::Env env, DirectRequest& r, DirectStatus status) {
   if (status != DirectStatus::kDone) return env.Null();
+  for (size_t i = 0; i < r.ranges.size(); i++) r.crcs[i] = r.ranges[i].crc32c;
   if (r.into != nullptr) return Napi::Boolean::New(env, true);
   return AdoptBytes(env, r.block);
 }
 
 DirectStatus RunDirect(DirectRequest& r) {
   uint8_t* into = r.into != nullptr ? r.into : r.block.data();
-  return DirectReads::Instance().Read(r.rank, r.region, r.offset, r.length, into);
+  return DirectReads::Instance().Read(r.rank, r.region, r.offset, r.length, into, &r.ranges);
 }
 
 class DirectGetWorker : public Napi::AsyncWorker {
  public:
-  DirectGetWorker(Napi::Env env, DirectRequest&& request, Napi::Value into)
+  DirectGetWorker(Napi::Env env, DirectRequest&& request, Napi::Value into, Napi::Value crcs)
       : Napi::AsyncWorker(env, "graft-direct-get"), deferred_(Napi::Promise::Deferred::New(env)), request_(std::move(request)) {
-    if (into.IsObject()) into_ = Napi::Persistent(into.As<Napi::Object>());  // alive until done
+    // The caller's arrays stay alive until the read is done.
+    if (into.IsObject()) into_ = Napi::Persistent(into.As<Napi::Object>());
+    if (crcs.IsObject()) crcs_ = Napi::Persistent(crcs.As<Napi::Object>());
   }
   Napi::Promise Promise() { return deferred_.Promise(); }
   void Execute() override { status_ = RunDirect(request_); }
@@ -262,6 +268,7 @@ class DirectGetWorker : public Napi::AsyncWorker {
   Napi::Promise::Deferred deferred_;
   DirectRequest request_;
   Napi::ObjectReference into_;
+  Napi::ObjectReference crcs_;
   DirectStatus status_ = DirectStatus::kNotDirect;
 };
 
@@ -272,7 +279,19 @@ Napi::Value DirectGet(const Napi::CallbackInfo& info) {
   ARG_NUMBER(2, offset);
   ARG_NUMBER(3, length);
   DirectRequest request{static_cast<int>(rank), static_cast<uint64_t>(region), static_cast<uint64_t>(offset),
-                        static_cast<uint64_t>(length), nullptr, Buffer()};
+                        static_cast<uint64_t>(length), nullptr, Buffer(), {}, nullptr};
+  // Checksums of ranges: (offset, length) pairs in a Float64Array, CRCs out in a Uint32Array.
+  // JS passes them only when HasCrc32c(), and has checked they lie within the read.
+  if (!info[5].IsUndefined()) {
+    if (!info[5].IsTypedArray() || !info[6].IsTypedArray()) THROW_TYPE(env, "ranges and crcs must be typed arrays");
+    Napi::Float64Array pairs = info[5].As<Napi::Float64Array>();
+    Napi::Uint32Array crcs = info[6].As<Napi::Uint32Array>();
+    if (crcs.ElementLength() * 2 != pairs.ElementLength()) THROW_TYPE(env, "crcs needs one entry per range");
+    for (size_t i = 0; i + 1 < pairs.ElementLength(); i += 2) {
+      request.ranges.push_back(ChecksumRange{static_cast<uint64_t>(pairs[i]), static_cast<uint64_t>(pairs[i + 1]), 0});
+    }
+    request.crcs = crcs.Data();
+  }
   if (!info[4].IsUndefined()) {
     ARG_BYTES(4, into);
     request.into = into.Data();  // JS checked it holds `length` bytes
@@ -285,7 +304,7 @@ Napi::Value DirectGet(const Napi::CallbackInfo& info) {
     deferred.Resolve(DirectResult(env, request, RunDirect(request)));
     return deferred.Promise();
   }
-  auto* worker = new DirectGetWorker(env, std::move(request), info[4]);
+  auto* worker = new DirectGetWorker(env, std::move(request), info[4], info[6]);
   Napi::Promise promise = worker->Promise();
   worker->Queue();  // deletes itself when done
   return promise;
@@ -332,6 +351,7 @@ Napi::Object Register(Napi::Env env, Napi::Object exports) {
   exports.Set("release", Napi::Function::New(env, Release, "release"));
   exports.Set("get", Napi::Function::New(env, Get, "get"));
   exports.Set("directGet", Napi::Function::New(env, DirectGet, "directGet"));
+  exports.Set("crc32c", Napi::Boolean::New(env, HasCrc32c()));
   exports.Set("keepAlive", Napi::Function::New(env, KeepAlive, "keepAlive"));
   exports.Set("finalize", Napi::Function::New(env, Finalize, "finalize"));
   exports.Set("shutdown", Napi::Function::New(env, Shutdown, "shutdown"));

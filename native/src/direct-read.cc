@@ -6,7 +6,10 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+
+#include "crc32c.h"
 
 namespace graft {
 
@@ -84,7 +87,8 @@ void DirectReads::Withdraw(uint64_t region) {
   slot.version.fetch_add(1);
 }
 
-DirectStatus DirectReads::Read(int rank, uint64_t region, uint64_t offset, uint64_t length, uint8_t* into) {
+DirectStatus DirectReads::Read(int rank, uint64_t region, uint64_t offset, uint64_t length, uint8_t* into,
+                               std::vector<ChecksumRange>* ranges) {
   if (!on_.load() || rank < 0 || static_cast<size_t>(rank) >= peers_.size() || !peers_[rank].readable) {
     return DirectStatus::kNotDirect;
   }
@@ -95,11 +99,31 @@ DirectStatus DirectReads::Read(int rank, uint64_t region, uint64_t offset, uint6
   if (before.version % 2 != 0 || before.region != region || offset > before.length || length > before.length - offset) {
     return DirectStatus::kNotDirect;
   }
-  if (length > 0 && !Copy(peer.pid, before.address + offset, into, length)) return DirectStatus::kNotDirect;
+  bool copied = ranges != nullptr && !ranges->empty() ? CopyChecked(peer.pid, before.address + offset, into, length, *ranges)
+                                                     : length == 0 || Copy(peer.pid, before.address + offset, into, length);
+  if (!copied) return DirectStatus::kNotDirect;
   if (!Copy(peer.pid, at, reinterpret_cast<uint8_t*>(&after), sizeof after) || !(after == before)) {
     return DirectStatus::kNotDirect;
   }
   return DirectStatus::kDone;
+}
+
+// Pieces small enough to stay in this core's cache between their copy and their checksum.
+constexpr uint64_t kCheckedPiece = 256 * 1024;
+
+bool DirectReads::CopyChecked(int64_t pid, uint64_t from, uint8_t* into, uint64_t length, std::vector<ChecksumRange>& ranges) {
+  for (auto& range : ranges) range.crc32c = kCrc32cStart;
+  for (uint64_t at = 0; at < length; at += kCheckedPiece) {
+    uint64_t piece = std::min(kCheckedPiece, length - at);
+    if (!Copy(pid, from + at, into + at, piece)) return false;
+    for (auto& range : ranges) {
+      uint64_t start = std::max(range.offset, at);
+      uint64_t end = std::min(range.offset + range.length, at + piece);
+      if (start < end) range.crc32c = Crc32cUpdate(range.crc32c, into + start, end - start);
+    }
+  }
+  for (auto& range : ranges) range.crc32c = Crc32cFinish(range.crc32c);
+  return true;
 }
 
 bool DirectReads::Copy(int64_t pid, uint64_t from, uint8_t* into, uint64_t length) {

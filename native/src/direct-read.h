@@ -20,6 +20,13 @@ namespace graft {
 
 enum class DirectStatus { kDone, kNotDirect };
 
+/** A byte range of a read, from the read's start, whose CRC-32C the read computes. */
+struct ChecksumRange {
+  uint64_t offset;
+  uint64_t length;
+  uint32_t crc32c;
+};
+
 class DirectReads {
  public:
   static DirectReads& Instance();
@@ -37,8 +44,13 @@ class DirectReads {
   void Publish(uint64_t region, const uint8_t* data, size_t size);
   void Withdraw(uint64_t region);
 
-  /** Copies `length` bytes at `offset` of `rank`'s `region` into `into`. Any thread. */
-  DirectStatus Read(int rank, uint64_t region, uint64_t offset, uint64_t length, uint8_t* into);
+  /**
+   * Copies `length` bytes at `offset` of `rank`'s `region` into `into`. Any thread. With
+   * `ranges` (within the read; needs HasCrc32c()), also their CRC-32C, each piece checked right
+   * after it is copied, while it is still in this core's cache.
+   */
+  DirectStatus Read(int rank, uint64_t region, uint64_t offset, uint64_t length, uint8_t* into,
+                    std::vector<ChecksumRange>* ranges = nullptr);
 
  private:
   /** A directory slot: the region it holds (0: none), where, how long, and a version that is
@@ -66,6 +78,7 @@ class DirectReads {
   /** process_vm_readv of the whole range; false on any failure (and, if the kernel refuses
    * such reads at all, the path is turned off for good). */
   bool Copy(int64_t pid, uint64_t from, uint8_t* into, uint64_t length);
+  bool CopyChecked(int64_t pid, uint64_t from, uint8_t* into, uint64_t length, std::vector<ChecksumRange>& ranges);
 
   Slot slots_[kSlots] = {};
   std::vector<Peer> peers_;

@@ -47,11 +47,14 @@ export function checkLayerRecord(layer: LayerRecord, where: string): void {
   }
 }
 
-/** The blob's tensors as views into `blob`, after checking every checksum. */
-export function verifiedTensors(blob: Uint8Array, metas: readonly TensorMeta[], layerId: string, home: string): TensorRecord[] {
-  return metas.map((m) => {
+/**
+ * The blob's tensors as views into `blob`, after checking every checksum. `crcs`, one per
+ * tensor, are checksums the read that brought the bytes computed already.
+ */
+export function verifiedTensors(blob: Uint8Array, metas: readonly TensorMeta[], layerId: string, home: string, crcs?: readonly number[]): TensorRecord[] {
+  return metas.map((m, i) => {
     const bytes = blob.subarray(m.offset, m.offset + m.byteLength);
-    if (bytes.byteLength !== m.byteLength || checksumOf(bytes) !== m.checksum) {
+    if (bytes.byteLength !== m.byteLength || (crcs?.[i] ?? checksumOf(bytes)) !== m.checksum) {
       throw new ChecksumMismatchError(`tensor '${m.name}' of layer ${layerId} (model ${home}) fails its checksum`, {
         details: { layerId, home, tensor: m.name },
       });

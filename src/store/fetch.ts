@@ -181,9 +181,11 @@ function ownerMemory(ctx: FetchContext, ref: LayerRef): MemoryLocation | null {
 /** Reads one layer from `rank`'s memory into a landing place and verifies it there. */
 async function readLayer(ctx: FetchContext, ref: LayerRef, rank: number, memory: MemoryLocation): Promise<{ layer: FetchedLayer; release: () => void }> {
   const landing = await ctx.land(ref);
-  const read = ctx.transport.get(memory.region, memory.offset, ref.byteLength, landing.bytes);
+  const ranges = ref.tensors.map((t) => ({ offset: t.offset, length: t.byteLength }));
+  const read = ctx.transport.getChecked(memory.region, memory.offset, ref.byteLength, ranges, landing.bytes);
+  let crcs: number[];
   try {
-    await withTimeout(read, ctx.fetchTimeoutMs, rank, ctx);
+    crcs = (await withTimeout(read, ctx.fetchTimeoutMs, rank, ctx)).crc32c;
   } catch (err) {
     log('info', 'store.fetch.peer_failed', { rank, layerId: ref.layerId, err });
     // The memory is freed only once the read is over: a late read must not land in memory that
@@ -196,7 +198,7 @@ async function readLayer(ctx: FetchContext, ref: LayerRef, rank: number, memory:
   }
   let layer: FetchedLayer;
   try {
-    layer = layerOf(ref, landing.bytes, 'peer');
+    layer = layerOf(ref, landing.bytes, 'peer', crcs);
   } catch (err) {
     await landing.settle(false);
     throw err;
@@ -205,11 +207,11 @@ async function readLayer(ctx: FetchContext, ref: LayerRef, rank: number, memory:
   return { layer, release: landing.release };
 }
 
-function layerOf(ref: LayerRef, blob: Uint8Array, source: LayerSource): FetchedLayer {
-  return { layerId: ref.layerId, home: ref.home, source, tensors: verifiedTensors(blob, ref.tensors, ref.layerId, ref.home) };
+function layerOf(ref: LayerRef, blob: Uint8Array, source: LayerSource, crcs?: readonly number[]): FetchedLayer {
+  return { layerId: ref.layerId, home: ref.home, source, tensors: verifiedTensors(blob, ref.tensors, ref.layerId, ref.home, crcs) };
 }
 
-async function withTimeout(read: Promise<Uint8Array>, ms: number, rank: number, ctx: FetchContext): Promise<Uint8Array> {
+async function withTimeout<T>(read: Promise<T>, ms: number, rank: number, ctx: FetchContext): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {

@@ -7,8 +7,9 @@ import { hostname } from 'node:os';
 import { ClosedError, InvalidArgumentError } from '../errors.js';
 import { TagDispatcher } from './dispatch.js';
 import { CollectiveMismatchError, UnknownRegionError, RegionBoundsError } from './errors.js';
-import type { BytesLike, ExposedRegion, MessageHandler, RegionRef, Transport, TransportInfo } from './transport.js';
-import { checkDestination, checkRank, checkRead, checkTag, toBytes } from './validate.js';
+import { checksumsOf } from './checked-read.js';
+import type { ByteRange, BytesLike, CheckedRead, ExposedRegion, MessageHandler, RegionRef, Transport, TransportInfo } from './transport.js';
+import { checkDestination, checkRanges, checkRank, checkRead, checkTag, toBytes } from './validate.js';
 
 type CollectiveKind = 'barrier' | 'allgather' | 'broadcast';
 
@@ -169,6 +170,12 @@ export class LoopbackTransport implements Transport {
         } else resolve(bytes.slice(offset, offset + length));
       });
     });
+  }
+
+  async getChecked(region: RegionRef, offset: number, length: number, ranges: readonly ByteRange[], into?: BytesLike): Promise<CheckedRead> {
+    checkRanges(ranges, length);
+    const bytes = await this.get(region, offset, length, into);
+    return { bytes, crc32c: checksumsOf(bytes, ranges) };
   }
 
   abort(code: number): never {

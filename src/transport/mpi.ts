@@ -8,8 +8,9 @@ import { TagDispatcher } from './dispatch.js';
 import { MpiError, RegionBoundsError, UnknownRegionError } from './errors.js';
 import { FailReason, NativeEvent } from './native-binding.js';
 import type { NativeBinding } from './native-binding.js';
-import type { BytesLike, ExposedRegion, MessageHandler, RegionRef, Transport, TransportInfo } from './transport.js';
-import { checkDestination, checkRank, checkRead, checkTag, toBytes } from './validate.js';
+import { checksumsOf } from './checked-read.js';
+import type { ByteRange, BytesLike, CheckedRead, ExposedRegion, MessageHandler, RegionRef, Transport, TransportInfo } from './transport.js';
+import { checkDestination, checkRanges, checkRank, checkRead, checkTag, toBytes } from './validate.js';
 import { installExitHooks } from './exit-hooks.js';
 import { hostname } from 'node:os';
 
@@ -147,6 +148,22 @@ export class MpiTransport implements Transport {
     );
     // Into the caller's memory, the addon hands back nothing: the bytes are already there.
     return target ?? bytes;
+  }
+
+  async getChecked(region: RegionRef, offset: number, length: number, ranges: readonly ByteRange[], into?: BytesLike): Promise<CheckedRead> {
+    this.#checkOpen();
+    const ref = checkRead(region, offset, length, this.size);
+    checkRanges(ranges, length);
+    const target = checkDestination(into, length);
+    if (this.#native.crc32c && ranges.length > 0) {
+      // The copying thread checks each piece as it lands.
+      const pairs = new Float64Array(ranges.flatMap((r) => [r.offset, r.length]));
+      const crcs = new Uint32Array(ranges.length);
+      const direct = await this.#native.directGet(ref.rank, ref.id, offset, length, target, pairs, crcs);
+      if (direct !== null) return { bytes: target ?? new Uint8Array(direct as ArrayBuffer), crc32c: [...crcs] };
+    }
+    const bytes = await this.get(region, offset, length, target);
+    return { bytes, crc32c: checksumsOf(bytes, ranges) };
   }
 
   abort(code: number): never {

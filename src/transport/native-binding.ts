@@ -60,9 +60,12 @@ export interface NativeBinding {
   /**
    * A same-node read by cross-memory attach, with no MPI: resolves with the bytes, with true
    * when they landed in `into`, or with null when the region cannot be read that way (another
-   * node, released, out of bounds, refused): then `get` asks the owner.
+   * node, released, out of bounds, refused): then `get` asks the owner. With `ranges`, pairs of
+   * (offset, length) from the read's start, it also writes their CRC-32C into `crcs`.
    */
-  directGet(rank: number, regionId: number, offset: number, length: number, into?: Uint8Array): Promise<ArrayBuffer | true | null>;
+  directGet(rank: number, regionId: number, offset: number, length: number, into?: Uint8Array, ranges?: Float64Array, crcs?: Uint32Array): Promise<ArrayBuffer | true | null>;
+  /** Whether directGet can compute CRC-32C of (offset, length) `ranges` into `crcs` as it copies. */
+  readonly crc32c: boolean;
   /** Whether the addon's pending work keeps Node's event loop alive. */
   keepAlive(on: boolean): void;
   /** Orderly finalize in the background; reports Done(id) when MPI is finalized. */

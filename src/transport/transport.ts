@@ -35,6 +35,18 @@ export interface RegionRef {
   length: number;
 }
 
+/** Bytes `offset … offset + length` of a read, counted from the read's start. */
+export interface ByteRange {
+  offset: number;
+  length: number;
+}
+
+/** What a checked read resolves with: the bytes, and the CRC-32C of each range asked for. */
+export interface CheckedRead {
+  bytes: Uint8Array;
+  crc32c: number[];
+}
+
 /** A local memory region peers may read one-sided with `Transport.get`. */
 export interface ExposedRegion {
   readonly ref: RegionRef;
@@ -72,6 +84,12 @@ export interface Transport {
    * resolves with the view of them; otherwise in a new buffer.
    */
   get(region: RegionRef, offset: number, length: number, into?: BytesLike): Promise<Uint8Array>;
+  /**
+   * As `get`, and the CRC-32C of each of `ranges` (within the read). Under MPI, a read from a
+   * rank on this node checks each piece on the thread that copied it, while it is still in
+   * cache; otherwise the checksums are computed once the bytes are in.
+   */
+  getChecked(region: RegionRef, offset: number, length: number, ranges: readonly ByteRange[], into?: BytesLike): Promise<CheckedRead>;
 
   /** Ends the whole job at once with `code` (MPI_Abort under MPI). */
   abort(code: number): never;

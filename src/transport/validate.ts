@@ -3,7 +3,7 @@
 
 import { InvalidArgumentError } from '../errors.js';
 import { InvalidPayloadError, InvalidTagError, RankOutOfRangeError, RegionBoundsError } from './errors.js';
-import type { BytesLike, RegionRef } from './transport.js';
+import type { ByteRange, BytesLike, RegionRef } from './transport.js';
 
 /** The largest tag any transport accepts: MPI guarantees tags up to 32767 and no further. */
 export const kMaxTag = 32767;
@@ -83,6 +83,19 @@ export function checkDestination(into: unknown, length: number): Uint8Array | un
     });
   }
   return view.subarray(0, length);
+}
+
+/** The ranges of a checked read: each within its `length` bytes. */
+export function checkRanges(ranges: unknown, length: number): readonly ByteRange[] {
+  if (!Array.isArray(ranges)) throw new InvalidArgumentError(`ranges must be an array of { offset, length }, got ${describe(ranges)}`);
+  for (const range of ranges as ByteRange[]) {
+    const off = checkNonNegativeInteger(range?.offset, 'range offset');
+    const len = checkNonNegativeInteger(range?.length, 'range length');
+    if (off + len > length) {
+      throw new InvalidArgumentError(`range of ${len} bytes at ${off} passes the end of the ${length}-byte read`, { details: { offset: off, length: len } });
+    }
+  }
+  return ranges as ByteRange[];
 }
 
 function describe(value: unknown): string {

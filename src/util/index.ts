@@ -3,3 +3,4 @@
 
 export { seededRandom, type RandomSource } from './seeded-random.js';
 export { log, setLogFile, setLogFields, type LogLevel } from './log.js';
+export { crc32cOf } from './checksum.js';

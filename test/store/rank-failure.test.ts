@@ -77,9 +77,9 @@ describe('a disappearing rank', () => {
 function hangReadsFrom(transport: Transport, rank: number): Transport {
   return new Proxy(transport, {
     get(target, prop, receiver) {
-      if (prop === 'get') {
-        return (region: RegionRef, offset: number, length: number) =>
-          region.rank === rank ? new Promise<Uint8Array>(() => undefined) : target.get(region, offset, length);
+      if (prop === 'get' || prop === 'getChecked') {
+        const read = Reflect.get(target, prop, receiver) as (region: RegionRef, ...rest: unknown[]) => Promise<unknown>;
+        return (region: RegionRef, ...rest: unknown[]) => (region.rank === rank ? new Promise(() => undefined) : read.call(target, region, ...rest));
       }
       const value = Reflect.get(target, prop, receiver) as unknown;
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;

@@ -1,9 +1,11 @@
 // test/transport/one-sided.test.ts: expose/get on the loopback: reads at offsets and at the
-// region's edge, and the errors for reads past the end or of released regions.
+// region's edge, checked reads with the CRC-32C of ranges, and the errors for reads past the
+// end or of released regions and for ranges past the read.
 
 import { expect } from 'chai';
 import { InvalidArgumentError } from 'graft';
 import { createLoopbackCluster, RegionBoundsError, UnknownRegionError } from 'graft/transport';
+import { crc32cOf } from 'graft/util';
 
 describe('Transport#get() (loopback)', () => {
   const [owner, reader] = createLoopbackCluster(2);
@@ -24,6 +26,17 @@ describe('Transport#get() (loopback)', () => {
     expect(into.subarray(0, 200)).to.deep.equal(data.subarray(100, 300));
     expect(into[200]).to.equal(1);
     const err = await reader!.get(region.ref, 0, 400, into).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(InvalidArgumentError);
+  });
+
+  it('reports the CRC-32C of each range of a checked read, and refuses a range past the read', async () => {
+    const ranges = [{ offset: 0, length: 1 }, { offset: 7, length: 3001 }, { offset: 5000, length: 0 }, { offset: 4000, length: 1000 }];
+    const { bytes, crc32c } = await reader!.getChecked(region.ref, 1000, 5000, ranges);
+    expect(bytes).to.deep.equal(data.subarray(1000, 6000));
+    expect(crc32c).to.deep.equal(ranges.map((r) => crc32cOf(data.subarray(1000 + r.offset, 1000 + r.offset + r.length))));
+    // The well-known check value of CRC-32C: '123456789' gives 0xE3069283.
+    expect(crc32cOf(new TextEncoder().encode('123456789'))).to.equal(0xe3069283);
+    const err = await reader!.getChecked(region.ref, 0, 100, [{ offset: 90, length: 11 }]).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(InvalidArgumentError);
   });
 
