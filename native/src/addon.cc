@@ -310,6 +310,15 @@ Napi::Value DirectGet(const Napi::CallbackInfo& info) {
   return promise;
 }
 
+// A message its handler only borrowed: detaching the ArrayBuffer drops V8's hold on the block,
+// whose finalizer gives it back to the pool now rather than at some later collection.
+Napi::Value Recycle(const Napi::CallbackInfo& info) {
+  if (!info[0].IsArrayBuffer()) THROW_TYPE(info.Env(), "recycle takes an ArrayBuffer");
+  Napi::ArrayBuffer bytes = info[0].As<Napi::ArrayBuffer>();
+  if (!bytes.IsDetached()) bytes.Detach();
+  return info.Env().Undefined();
+}
+
 Napi::Value KeepAlive(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   State& state = StateOf(env);
@@ -352,6 +361,7 @@ Napi::Object Register(Napi::Env env, Napi::Object exports) {
   exports.Set("get", Napi::Function::New(env, Get, "get"));
   exports.Set("directGet", Napi::Function::New(env, DirectGet, "directGet"));
   exports.Set("crc32c", Napi::Boolean::New(env, HasCrc32c()));
+  exports.Set("recycle", Napi::Function::New(env, Recycle, "recycle"));
   exports.Set("keepAlive", Napi::Function::New(env, KeepAlive, "keepAlive"));
   exports.Set("finalize", Napi::Function::New(env, Finalize, "finalize"));
   exports.Set("shutdown", Napi::Function::New(env, Shutdown, "shutdown"));

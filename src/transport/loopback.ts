@@ -8,7 +8,7 @@ import { ClosedError, InvalidArgumentError } from '../errors.js';
 import { TagDispatcher } from './dispatch.js';
 import { CollectiveMismatchError, UnknownRegionError, RegionBoundsError } from './errors.js';
 import { checksumsOf } from './checked-read.js';
-import type { ByteRange, BytesLike, CheckedRead, ExposedRegion, MessageHandler, RegionRef, Transport, TransportInfo } from './transport.js';
+import type { ByteRange, BytesLike, CheckedRead, ExposedRegion, MessageHandler, RegionRef, SubscribeOptions, Transport, TransportInfo } from './transport.js';
 import { checkDestination, checkRanges, checkRank, checkRead, checkTag, toBytes } from './validate.js';
 
 type CollectiveKind = 'barrier' | 'allgather' | 'broadcast';
@@ -89,7 +89,8 @@ export class LoopbackHub {
 export class LoopbackTransport implements Transport {
   readonly info: TransportInfo;
   readonly #hub: LoopbackHub;
-  readonly #dispatcher = new TagDispatcher();
+  /** A borrowed message's buffer (its own copy, see send) is detached: later reads see nothing. */
+  readonly #dispatcher = new TagDispatcher(undefined, (bytes) => void structuredClone(bytes.buffer, { transfer: [bytes.buffer as ArrayBuffer] }));
   readonly #regions = new Map<number, Uint8Array>();
   #nextRegion = 1;
   #collectiveSeq = 0;
@@ -122,9 +123,9 @@ export class LoopbackTransport implements Transport {
     this.#hub.post(() => target.#closed || target.#dispatcher.deliver(source, tag, copy));
   }
 
-  subscribe(tag: number, handler: MessageHandler): () => void {
+  subscribe(tag: number, handler: MessageHandler, options?: SubscribeOptions): () => void {
     this.#checkOpen();
-    return this.#dispatcher.subscribe(tag, handler);
+    return this.#dispatcher.subscribe(tag, handler, options);
   }
 
   async barrier(): Promise<void> {

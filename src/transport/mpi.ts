@@ -9,7 +9,7 @@ import { MpiError, RegionBoundsError, UnknownRegionError } from './errors.js';
 import { FailReason, NativeEvent } from './native-binding.js';
 import type { NativeBinding } from './native-binding.js';
 import { checksumsOf } from './checked-read.js';
-import type { ByteRange, BytesLike, CheckedRead, ExposedRegion, MessageHandler, RegionRef, Transport, TransportInfo } from './transport.js';
+import type { ByteRange, BytesLike, CheckedRead, ExposedRegion, MessageHandler, RegionRef, SubscribeOptions, Transport, TransportInfo } from './transport.js';
 import { checkDestination, checkRanges, checkRank, checkRead, checkTag, toBytes } from './validate.js';
 import { installExitHooks } from './exit-hooks.js';
 import { hostname } from 'node:os';
@@ -52,7 +52,8 @@ export class MpiTransport implements Transport {
 
   private constructor(native: NativeBinding) {
     this.#native = native;
-    this.#dispatcher = new TagDispatcher(() => this.#updateKeepAlive());
+    // A borrowed message's block goes straight back to the addon's pool for the next receive.
+    this.#dispatcher = new TagDispatcher(() => this.#updateKeepAlive(), (bytes) => native.recycle(bytes.buffer as ArrayBuffer));
     const init = native.init((kind, id, a, b) => this.#onEvent(kind, id, a, b), MpiError);
     this.info = {
       kind: 'mpi',
@@ -91,9 +92,9 @@ export class MpiTransport implements Transport {
     return this.#wait<void>(id, { hold: view });
   }
 
-  subscribe(tag: number, handler: MessageHandler): () => void {
+  subscribe(tag: number, handler: MessageHandler, options?: SubscribeOptions): () => void {
     this.#checkOpen();
-    return this.#dispatcher.subscribe(tag, handler);
+    return this.#dispatcher.subscribe(tag, handler, options);
   }
 
   async barrier(): Promise<void> {

@@ -66,6 +66,8 @@ export interface NativeBinding {
   directGet(rank: number, regionId: number, offset: number, length: number, into?: Uint8Array, ranges?: Float64Array, crcs?: Uint32Array): Promise<ArrayBuffer | true | null>;
   /** Whether directGet can compute CRC-32C of (offset, length) `ranges` into `crcs` as it copies. */
   readonly crc32c: boolean;
+  /** Detaches a message's ArrayBuffer and returns its memory to the receive pool at once. */
+  recycle(bytes: ArrayBuffer): void;
   /** Whether the addon's pending work keeps Node's event loop alive. */
   keepAlive(on: boolean): void;
   /** Orderly finalize in the background; reports Done(id) when MPI is finalized. */

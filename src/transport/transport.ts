@@ -28,6 +28,15 @@ export type BytesLike = ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
 /** A handler for messages of one tag. `bytes` is owned by the handler from then on. */
 export type MessageHandler = (source: number, bytes: Uint8Array) => void;
 
+export interface SubscribeOptions {
+  /**
+   * The handler only borrows `bytes`: they are valid until it returns, then their memory goes
+   * back for the next message and the view reads as empty. For handlers that decode or copy at
+   * once: no allocation per message, and no fresh pages to fault in and zero.
+   */
+  borrow?: boolean;
+}
+
 /** A serialisable description of an exposed memory region, sent to peers so they can read it. */
 export interface RegionRef {
   rank: number;
@@ -65,7 +74,7 @@ export interface Transport {
    * Receives every message of `tag`, in order per (source, tag). Returns an unsubscribe. One
    * subscriber per tag; messages that arrive before anyone subscribes wait for the subscriber.
    */
-  subscribe(tag: number, handler: MessageHandler): () => void;
+  subscribe(tag: number, handler: MessageHandler, options?: SubscribeOptions): () => void;
 
   barrier(): Promise<void>;
   /** Every rank contributes bytes; every rank gets all of them, indexed by rank. */

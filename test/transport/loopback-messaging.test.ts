@@ -1,6 +1,6 @@
 // test/transport/loopback-messaging.test.ts: the in-process loopback delivers every message
 // once, asynchronously, in order per (source, tag), including messages sent before the
-// receiver subscribed.
+// receiver subscribed; a borrowing subscriber's messages are taken back when it returns.
 
 import { expect } from 'chai';
 import { createLoopbackCluster, TagInUseError } from 'graft/transport';
@@ -58,6 +58,29 @@ describe('createLoopbackCluster() messaging', () => {
     await a.send(1, 3, u32(10));
     await new Promise((resolve) => setImmediate(resolve));
     expect(seen.map((m) => m.value)).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  it('takes back a borrowed message when its handler returns, also one from the backlog', async () => {
+    const [a, b] = createLoopbackCluster(2) as [Transport, Transport];
+    await a.send(1, 4, u32(1)); // waits in the backlog: nobody subscribed yet
+    await new Promise((resolve) => setImmediate(resolve));
+    const lent: Array<{ bytes: Uint8Array; value: number }> = [];
+    b.subscribe(
+      4,
+      (_source, bytes) => lent.push({ bytes, value: new DataView(bytes.buffer, bytes.byteOffset).getUint32(0) }),
+      { borrow: true },
+    );
+    await a.send(1, 4, u32(2));
+    await a.send(1, 4, u32(3));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lent.map((m) => m.value)).to.deep.equal([1, 2, 3]);
+    expect(lent.map((m) => m.bytes.byteLength)).to.deep.equal([0, 0, 0]);
+    // Without borrow the handler owns its bytes.
+    const kept: Uint8Array[] = [];
+    b.subscribe(5, (_source, bytes) => kept.push(bytes));
+    await a.send(1, 5, u32(9));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(kept[0]!.byteLength).to.equal(4);
   });
 
   it('copies the payload at send, so the sender may reuse its buffer at once', async () => {

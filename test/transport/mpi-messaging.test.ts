@@ -1,5 +1,6 @@
 // test/transport/mpi-messaging.test.ts: real MPI ranks under mpirun: ping-pong integrity from
-// 0 B to 64 MiB, and an 8-rank all-to-all storm delivered exactly once and in order.
+// 0 B to 64 MiB, borrowed messages taken back after their handler, and an 8-rank all-to-all
+// storm delivered exactly once and in order.
 
 import { expect } from 'chai';
 import { mpirun } from '../helpers/mpirun.js';
@@ -16,6 +17,13 @@ describe('MpiTransport messaging (mpirun)', function () {
     expect(r.timedOut, r.stderr).to.equal(false);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/pingpong ok 21/);
+  });
+
+  it('lends borrowed messages intact to their handler and takes them back when it returns', async () => {
+    const r = await mpirun(2, fixture('borrow'), { timeoutMs: 90_000 });
+    expect(r.timedOut, r.stderr).to.equal(false);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/borrow ok 8/);
   });
 
   it('delivers an 8-rank all-to-all storm exactly once and in order per (source, tag)', async () => {
