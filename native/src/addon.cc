@@ -137,6 +137,7 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   out.Set("library", result.library);
   out.Set("threadLevel", result.threadLevel);
   out.Set("directPeers", result.directPeers);
+  out.Set("progressCore", result.progressCore);
   return out;
 }
 

@@ -6,6 +6,8 @@
 #include "op.h"
 
 #include <dlfcn.h>
+#include <pthread.h>
+#include <sched.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -31,6 +33,27 @@ const char* ThreadLevelName(int level) {
   }
 }
 
+// Pins the calling (MPI) thread to one of the process's cores, picked by local rank so the
+// progress threads of ranks sharing a node spread over its cores instead of stacking up. Left
+// to roam, a progress thread sometimes shared a core with the other rank's, and an 8-byte
+// round trip took 25 µs instead of 8. Threads started later by JS are not affected: they
+// inherit from the JS thread. Returns the core, or -1 (one core only, or GRAFT_PIN_PROGRESS=0).
+int PinProgressThread(int localRank) {
+  const char* pin = std::getenv("GRAFT_PIN_PROGRESS");
+  if (pin != nullptr && (std::strcmp(pin, "0") == 0 || std::strcmp(pin, "off") == 0)) return -1;
+  cpu_set_t allowed;
+  if (sched_getaffinity(0, sizeof allowed, &allowed) != 0 || CPU_COUNT(&allowed) <= 1) return -1;
+  int skip = localRank % CPU_COUNT(&allowed);
+  for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+    if (!CPU_ISSET(cpu, &allowed) || skip-- > 0) continue;
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    return pthread_setaffinity_np(pthread_self(), sizeof one, &one) == 0 ? cpu : -1;
+  }
+  return -1;
+}
+
 std::string ErrorText(int code) {
   char text[MPI_MAX_ERROR_STRING];
   int length = 0;
@@ -53,6 +76,7 @@ InitResult Engine::Start() {
   thread_ = std::thread([this, &ready] {
     InitResult result;
     bool ok = InitMpi(result);
+    if (ok) result.progressCore = PinProgressThread(result.localRank);
     ready.set_value(result);
     if (ok) Run();
   });

@@ -51,7 +51,8 @@ struct Event {
 
 struct InitResult {
   int rank = 0, size = 0, localRank = 0, localSize = 0;
-  int directPeers = 0;  // ranks read by cross-memory attach (direct-read.h)
+  int directPeers = 0;    // ranks read by cross-memory attach (direct-read.h)
+  int progressCore = -1;  // the core the MPI thread is pinned to, or -1
   std::string processor, library, threadLevel, error;
 };
 

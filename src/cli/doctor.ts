@@ -3,6 +3,7 @@
 // the tfjs backends that load there. Rank 0 gathers the lines and prints them in rank order,
 // so 64 ranks give 64 whole lines instead of interleaved output.
 
+import { availableParallelism } from 'node:os';
 import type { Command } from './command.js';
 import { InvalidArgumentError } from '../errors.js';
 import { openTransport } from '../transport/index.js';
@@ -32,6 +33,8 @@ export const doctorCommand: Command = {
         mpi: info.library,
         threadLevel: info.threadLevel,
         directReadRanks: info.directReadRanks,
+        progressCore: info.progressCore,
+        cores: availableParallelism(),
         node: process.version,
         backends: await loadableBackends(),
       });

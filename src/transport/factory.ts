@@ -1,7 +1,9 @@
 // transport/factory.ts: chooses the transport for this process, as mpi4py chooses its pool:
 // MPI when an MPI launcher started it, one local rank otherwise. Started under mpirun without
-// the addon is an error, never a silent run of many independent rank-0 jobs.
+// the addon is an error, never a silent run of many independent rank-0 jobs. A rank the launcher
+// bound to a single core of several gets a warning: everything it runs would share that core.
 
+import { availableParallelism, cpus } from 'node:os';
 import { launchedByMpi } from './launcher.js';
 import { LocalTransport } from './local.js';
 import { MpiTransport } from './mpi.js';
@@ -17,5 +19,18 @@ export async function openTransport(): Promise<Transport> {
       'started by an MPI launcher, but the MPI addon is not built; install MPI (scripts/install-mpi.sh) and run `npm run build:native`',
     );
   }
-  return MpiTransport.open(binding);
+  const transport = MpiTransport.open(binding);
+  warnIfBoundToOneCore(transport.rank);
+  return transport;
+}
+
+function warnIfBoundToOneCore(rank: number): void {
+  const node = cpus().length;
+  if (availableParallelism() > 1 || node <= 1) return;
+  process.emitWarning(
+    `rank ${rank} may run on 1 of this node's ${node} cores: its MPI thread, event loop and actors all share it. ` +
+      'Give each rank its cores: `mpirun --bind-to none` on one machine (Open MPI binds 2 ranks to a core each by default), ' +
+      'or `--map-by ppr:R:node:PE=C` on a cluster (see scripts/templates).',
+    { code: 'GRAFT_ONE_CORE' },
+  );
 }

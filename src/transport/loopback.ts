@@ -101,7 +101,7 @@ export class LoopbackTransport implements Transport {
     this.#hub = hub;
     hub.members[rank] = this;
     const host = hostname();
-    this.info = { kind, rank, size: hub.size, localRank: rank, localSize: hub.size, host, library: 'local', threadLevel: 'local', directReadRanks: 0 };
+    this.info = { kind, rank, size: hub.size, localRank: rank, localSize: hub.size, host, library: 'local', threadLevel: 'local', directReadRanks: 0, progressCore: null };
   }
 
   get rank(): number {

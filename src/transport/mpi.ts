@@ -65,6 +65,7 @@ export class MpiTransport implements Transport {
       library: init.library,
       threadLevel: init.threadLevel,
       directReadRanks: init.directPeers,
+      progressCore: init.progressCore >= 0 ? init.progressCore : null,
     };
     this.#removeExitHooks = installExitHooks(`graft rank ${init.rank}`, (code) => native.shutdown(code));
   }

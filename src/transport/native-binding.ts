@@ -17,6 +17,8 @@ export interface NativeInfo {
   threadLevel: string;
   /** Ranks read by cross-memory attach (native/src/direct-read.h). */
   directPeers: number;
+  /** The core the MPI thread is pinned to, or -1 (native/src/engine.cc, PinProgressThread). */
+  progressCore: number;
 }
 
 /** Event kinds the addon reports; the values are shared with native/src/events.h. */

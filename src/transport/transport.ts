@@ -20,6 +20,8 @@ export interface TransportInfo {
    * cross-memory attach, without MPI and without work on their side; 0 outside MPI.
    */
   directReadRanks: number;
+  /** The core this rank's MPI progress thread is pinned to; null when not pinned or not MPI. */
+  progressCore: number | null;
 }
 
 /** Bytes a transport accepts without copying: a buffer or any view of one. */
