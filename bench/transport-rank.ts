@@ -44,11 +44,11 @@ for (let pass = 0; pass < 2; pass++) {
 
 // Send bandwidth: a window of messages, then a one-byte acknowledgement.
 const payload = new Uint8Array(64 << 20).fill(t.rank + 1);
+const landing = new Uint8Array(64 << 20);
 let received = 0;
 let windowDone: (() => void) | undefined;
 let windowSize = 0;
-// The receiver only counts its messages: it borrows them, and their memory serves the next
-// receive, as the C program receives into one buffer.
+// The subscriber only counts its messages: it borrows them, so their memory serves the next.
 t.subscribe(
   kData,
   () => {
@@ -56,31 +56,43 @@ t.subscribe(
   },
   { borrow: true },
 );
-for (const size of kSizes) {
-  const window = size >= 16 << 20 ? 2 : 16;
-  const rounds = repetitions(size * window);
-  const message = payload.subarray(0, size);
-  windowSize = window;
-  let start = 0n;
-  for (let r = 0; r < warmup(rounds) + rounds; r++) {
-    if (r === warmup(rounds)) {
-      await t.barrier();
-      start = process.hrtime.bigint();
-    }
-    if (t.rank === 0) {
-      await Promise.all(Array.from({ length: window }, () => t.send(peer, kData, message)));
-      await acks.next();
-    } else {
-      await new Promise<void>((resolve) => {
-        windowDone = resolve;
-        if (received === window) resolve();
-      });
-      received = 0;
-      await t.send(peer, kAck, eight);
-    }
+/** One window from rank 0 to rank 1, by the posted channel or by subscription. */
+async function sendWindow(message: Uint8Array, window: number, posted: boolean): Promise<void> {
+  if (t.rank === 0) {
+    const send = posted ? () => t.sendInto(peer, kData, message) : () => t.send(peer, kData, message);
+    await Promise.all(Array.from({ length: window }, send));
+    await acks.next();
+    return;
   }
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (t.rank === 0) console.log(`send ${size} ${((size * window * rounds) / seconds / 2 ** 30).toFixed(3)}`);
+  if (posted) {
+    await Promise.all(Array.from({ length: window }, () => t.receiveInto(peer, kData, landing)));
+  } else {
+    windowSize = window;
+    await new Promise<void>((resolve) => {
+      windowDone = resolve;
+      if (received === window) resolve();
+    });
+    received = 0;
+  }
+  await t.send(peer, kAck, eight);
+}
+for (const posted of [true, false]) {
+  for (const size of kSizes) {
+    const window = size >= 16 << 20 ? 2 : 16;
+    const rounds = repetitions(size * window);
+    const message = payload.subarray(0, size);
+    let start = 0n;
+    for (let r = 0; r < warmup(rounds) + rounds; r++) {
+      if (r === warmup(rounds)) {
+        await t.barrier();
+        start = process.hrtime.bigint();
+      }
+      await sendWindow(message, window, posted);
+    }
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const gibps = ((size * window * rounds) / seconds / 2 ** 30).toFixed(3);
+    if (t.rank === 0) console.log(`${posted ? 'send' : 'subscribe'} ${size} ${gibps}`);
+  }
 }
 
 // One-sided get: rank 0 reads rank 1's exposed memory, one read at a time, into one buffer

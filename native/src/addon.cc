@@ -73,6 +73,9 @@ void Deliver(Napi::Env env, Napi::Function handler) {
       case EventKind::kReleased:
         handler.Call({kind, Napi::Number::New(env, e.id)});
         break;
+      case EventKind::kReceived:
+        handler.Call({kind, Napi::Number::New(env, e.id), Napi::Number::New(env, e.source)});
+        break;
       case EventKind::kBytes:
         handler.Call({kind, Napi::Number::New(env, e.id), AdoptBytes(env, e.bytes)});
         break;
@@ -166,6 +169,24 @@ Napi::Value Send(const Napi::CallbackInfo& info) {
   if (info.Env().IsExceptionPending()) return posted;
   // true: the buffer is free already, and no completion will be reported.
   return Napi::Boolean::New(info.Env(), copied || bytes.ByteLength() == 0);
+}
+
+// The caller's memory is read in place (JS holds it until the completion event).
+Napi::Value SendInto(const Napi::CallbackInfo& info) {
+  ARG_NUMBER(0, id);
+  ARG_NUMBER(1, dest);
+  ARG_NUMBER(2, tag);
+  ARG_BYTES(3, bytes);
+  return Post(info, Command{Command::Kind::kSendInto, id, static_cast<int>(dest), static_cast<int>(tag), bytes.Data(), bytes.ByteLength()});
+}
+
+// The caller's memory is written in place (JS holds it until the completion event).
+Napi::Value ReceiveInto(const Napi::CallbackInfo& info) {
+  ARG_NUMBER(0, id);
+  ARG_NUMBER(1, source);
+  ARG_NUMBER(2, tag);
+  ARG_BYTES(3, into);
+  return Post(info, Command{Command::Kind::kReceiveInto, id, static_cast<int>(source), static_cast<int>(tag), into.Data(), into.ByteLength()});
 }
 
 Napi::Value Barrier(const Napi::CallbackInfo& info) {
@@ -354,6 +375,8 @@ Napi::Object Register(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData(new State());
   exports.Set("init", Napi::Function::New(env, Init, "init"));
   exports.Set("send", Napi::Function::New(env, Send, "send"));
+  exports.Set("sendInto", Napi::Function::New(env, SendInto, "sendInto"));
+  exports.Set("receiveInto", Napi::Function::New(env, ReceiveInto, "receiveInto"));
   exports.Set("barrier", Napi::Function::New(env, Barrier, "barrier"));
   exports.Set("allgather", Napi::Function::New(env, Allgather, "allgather"));
   exports.Set("broadcast", Napi::Function::New(env, Broadcast, "broadcast"));

@@ -111,6 +111,7 @@ bool Engine::InitMpi(InitResult& result) {
   }
   MPI_Comm_dup(MPI_COMM_WORLD, &user_);
   MPI_Comm_dup(MPI_COMM_WORLD, &ctl_);
+  MPI_Comm_dup(MPI_COMM_WORLD, &posted_);
   MPI_Comm_rank(MPI_COMM_WORLD, &result.rank);
   MPI_Comm_size(MPI_COMM_WORLD, &result.size);
   MPI_Comm node;
@@ -148,6 +149,7 @@ void Engine::Run() {
     active |= ProbeMessages();
     active |= ServeReads();
     FlushInbox();
+    if (closing_) active |= DropUnclaimed();
     if (closing_) StepClosing();
     auto now = std::chrono::steady_clock::now();
     // A transfer in flight needs MPI's progress engine turning on both sides, and the next
@@ -231,6 +233,7 @@ void Engine::StepClosing() {
   inbox_.clear();
   MPI_Comm_free(&user_);
   MPI_Comm_free(&ctl_);
+  MPI_Comm_free(&posted_);
   MPI_Finalize();
   if (finalizeId_ >= 0) Emit(Event{EventKind::kDone, finalizeId_});
   finished_.store(true);

@@ -25,10 +25,10 @@
 namespace graft {
 
 struct Command {
-  enum class Kind { kSend, kBarrier, kAllgather, kBroadcast, kExpose, kRelease, kGet, kFinalize };
+  enum class Kind { kSend, kSendInto, kReceiveInto, kBarrier, kAllgather, kBroadcast, kExpose, kRelease, kGet, kFinalize };
   Kind kind;
   double id = 0;
-  int peer = 0;  // dest, root or get target
+  int peer = 0;  // dest, source, root or get target
   int tag = 0;
   const uint8_t* data = nullptr;  // caller's bytes, kept alive by JS until the op ends
   size_t size = 0;
@@ -84,10 +84,13 @@ class Engine {
   void Execute(Command& command);
   bool Progress();
   bool ProbeMessages();
+  /** While closing: takes sendInto messages nobody will post a receive for off the wire. */
+  bool DropUnclaimed();
   bool ServeReads();
   void FlushInbox();
   /** Finishes one step of `op`; returns the request of its next step, if it has one. */
-  MPI_Request Complete(Op& op, int error);
+  MPI_Request Complete(Op& op, int error, const MPI_Status& status);
+  void CompletePostedReceive(Op& op, int error, const MPI_Status& status);
   void ReleaseReader(uint64_t region);
   void CancelReceive(MPI_Request& request);
   void StepClosing();
@@ -114,6 +117,7 @@ class Engine {
   // The MPI thread's own state.
   MPI_Comm user_ = MPI_COMM_NULL;  // messages and collectives of the Transport
   MPI_Comm ctl_ = MPI_COMM_NULL;   // one-sided read requests and replies, the closing barrier
+  MPI_Comm posted_ = MPI_COMM_NULL;  // sendInto/receiveInto: matched only by receives posted from JS
   std::vector<std::unique_ptr<Op>> ops_;
   std::vector<MPI_Request> requests_;
   std::vector<int> indices_;            // scratch for MPI_Testsome, kept to avoid allocations

@@ -11,6 +11,7 @@ enum class EventKind : int {
   kGathered = 4,  // (id, bytes, counts)
   kFailed = 5,    // (id, reason, MPI error class and text)
   kReleased = 6,  // (region id)
+  kReceived = 7,  // (id, byte count) a posted receive filled the caller's memory
 };
 
 enum class FailReason : int {
@@ -18,6 +19,7 @@ enum class FailReason : int {
   kUnknownRegion = 1,
   kOutOfBounds = 2,
   kClosed = 3,
+  kTruncated = 4,  // a posted receive's memory was smaller than the message
 };
 
 }  // namespace graft

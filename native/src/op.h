@@ -4,6 +4,7 @@
 
 #include <mpi.h>
 
+#include <chrono>
 #include <cstdint>
 #include <vector>
 
@@ -27,7 +28,7 @@ struct ReadHeader {
 
 struct Op {
   enum class Kind {
-    kSend, kMessage, kBarrier, kGatherCounts, kGatherData, kBcastSize, kBcastData,
+    kSend, kMessage, kPostedReceive, kBarrier, kGatherCounts, kGatherData, kBcastSize, kBcastData,
     kReadHeader, kReadData, kReadRequest,  // this rank reads a peer's region
     kReply, kReplyData,                    // this rank answers a peer's read
     kDrain,
@@ -50,11 +51,19 @@ struct Op {
   ReadRequest request{};
   ReadHeader header{};
   MPI_Request second = MPI_REQUEST_NULL;  // kReadHeader: the data receive, posted with it
+  std::chrono::steady_clock::time_point posted;  // kPostedReceive: when JS posted it
 };
 
+/** A posted receive keeps the thread polling this long: its message is likely close behind (a
+ * stream of them), and polling is what moves a large one in. Past that it may wait for long,
+ * and the thread backs off as when idle. */
+constexpr auto kPostedPollWindow = std::chrono::milliseconds(10);
+
 /** Operations that move bytes: while one is in flight the thread polls without sleeping. */
-inline bool IsTransfer(Op::Kind kind) {
-  switch (kind) {
+inline bool IsTransfer(const Op& op, std::chrono::steady_clock::time_point now) {
+  switch (op.kind) {
+    case Op::Kind::kPostedReceive:
+      return now - op.posted < kPostedPollWindow;
     case Op::Kind::kBarrier: case Op::Kind::kGatherCounts: case Op::Kind::kBcastSize: case Op::Kind::kDrain:
       return false;
     default:

@@ -37,6 +37,18 @@ void Engine::Execute(Command& c) {
       }
       rc = MPI_Isend(c.data, static_cast<int>(c.size), MPI_BYTE, c.peer, c.tag, user_, &request);
       break;
+    case Command::Kind::kSendInto:
+      // Zero-copy from the caller's memory, to a receive the peer posts on its own.
+      op->kind = Op::Kind::kSend;
+      rc = MPI_Isend(c.data, static_cast<int>(c.size), MPI_BYTE, c.peer, c.tag, posted_, &request);
+      break;
+    case Command::Kind::kReceiveInto:
+      // Straight into the caller's memory, as soon as the message arrives.
+      op->kind = Op::Kind::kPostedReceive;
+      op->size = c.size;
+      op->posted = std::chrono::steady_clock::now();
+      rc = MPI_Irecv(const_cast<uint8_t*>(c.data), static_cast<int>(c.size), MPI_BYTE, c.peer, c.tag, posted_, &request);
+      break;
     case Command::Kind::kBarrier:
       op->kind = Op::Kind::kBarrier;
       rc = MPI_Ibarrier(user_, &request);
@@ -118,6 +130,14 @@ void Engine::Execute(Command& c) {
             pending->silent = true;
             Fail(pending->id, FailReason::kClosed, MPI_SUCCESS);
             break;
+          case Op::Kind::kPostedReceive: {
+            // Nothing more will be sent for it: cancel it (Progress then retires it quietly).
+            size_t at = static_cast<size_t>(&pending - ops_.data());
+            MPI_Cancel(&requests_[at]);
+            pending->silent = true;
+            Fail(pending->id, FailReason::kClosed, MPI_SUCCESS);
+            break;
+          }
           default:
             break;
         }
@@ -147,14 +167,15 @@ bool Engine::Progress() {
     int at = indices_[i];
     // Per-request error codes are set only when Testsome reports MPI_ERR_IN_STATUS.
     int error = rc == MPI_ERR_IN_STATUS ? statuses_[i].MPI_ERROR : MPI_SUCCESS;
-    requests_[at] = Complete(*ops_[at], error);
+    requests_[at] = Complete(*ops_[at], error, statuses_[i]);
   }
   // Drop finished ops (including messages FlushInbox delivered), keeping the order of the rest.
   size_t keep = 0;
   transferring_ = false;
+  auto now = std::chrono::steady_clock::now();
   for (size_t i = 0; i < ops_.size(); i++) {
     if (ops_[i]->finished) continue;
-    transferring_ |= (!ops_[i]->silent || ops_[i]->kind == Op::Kind::kSend) && IsTransfer(ops_[i]->kind);
+    transferring_ |= (!ops_[i]->silent || ops_[i]->kind == Op::Kind::kSend) && IsTransfer(*ops_[i], now);
     if (keep != i) {
       ops_[keep] = std::move(ops_[i]);
       requests_[keep] = requests_[i];
@@ -166,8 +187,12 @@ bool Engine::Progress() {
   return done > 0;
 }
 
-MPI_Request Engine::Complete(Op& op, int error) {
+MPI_Request Engine::Complete(Op& op, int error, const MPI_Status& status) {
   MPI_Request next = MPI_REQUEST_NULL;
+  if (op.kind == Op::Kind::kPostedReceive) {
+    CompletePostedReceive(op, error, status);
+    return next;
+  }
   if (error != MPI_SUCCESS) {
     if (op.kind == Op::Kind::kReplyData) ReleaseReader(op.region);
     if (op.kind == Op::Kind::kReadHeader) CancelReceive(op.second);
@@ -186,6 +211,8 @@ MPI_Request Engine::Complete(Op& op, int error) {
   switch (op.kind) {
     case Op::Kind::kMessage:
       op.received = true;  // delivered by FlushInbox, in match order
+      return next;
+    case Op::Kind::kPostedReceive:  // finished above
       return next;
     case Op::Kind::kSend:
     case Op::Kind::kBarrier:
@@ -292,6 +319,22 @@ MPI_Request Engine::Complete(Op& op, int error) {
   return next;
 }
 
+void Engine::CompletePostedReceive(Op& op, int error, const MPI_Status& status) {
+  op.finished = true;
+  if (op.silent) return;  // cancelled at close, and failed then
+  if (error != MPI_SUCCESS) {
+    int errorClass = MPI_SUCCESS;
+    MPI_Error_class(error, &errorClass);
+    Fail(op.id, errorClass == MPI_ERR_TRUNCATE ? FailReason::kTruncated : FailReason::kMpi, error);
+    return;
+  }
+  int count = 0;
+  MPI_Get_count(&status, MPI_BYTE, &count);
+  Event event{EventKind::kReceived, op.id};
+  event.source = count;  // the byte count rides in the source field
+  Emit(std::move(event));
+}
+
 void Engine::ReleaseReader(uint64_t region) {
   auto it = regions_.find(region);
   if (it == regions_.end()) return;
@@ -347,6 +390,22 @@ void Engine::FlushInbox() {
     event.bytes = std::move(op->buffer);
     Emit(std::move(event));
   }
+}
+
+bool Engine::DropUnclaimed() {
+  bool any = false;
+  for (int i = 0; i < 64; i++) {
+    int flag = 0;
+    MPI_Message message;
+    MPI_Status status;
+    if (MPI_Improbe(MPI_ANY_SOURCE, MPI_ANY_TAG, posted_, &flag, &message, &status) != MPI_SUCCESS || !flag) break;
+    any = true;
+    int size = 0;
+    MPI_Get_count(&status, MPI_BYTE, &size);
+    Buffer sink(static_cast<size_t>(size));
+    MPI_Mrecv(sink.data(), size, MPI_BYTE, &message, MPI_STATUS_IGNORE);
+  }
+  return any;
 }
 
 bool Engine::ServeReads() {

@@ -33,6 +33,11 @@ export class UnknownRegionError extends GraftError {
   override readonly code: string = 'ERR_UNKNOWN_REGION';
 }
 
+/** A message sent with sendInto was longer than the memory its receiveInto offered. */
+export class MessageTruncatedError extends GraftError {
+  override readonly code: string = 'ERR_MESSAGE_TRUNCATED';
+}
+
 /** Ranks called different collectives at the same point of their sequence (loopback detects it). */
 export class CollectiveMismatchError extends GraftError {
   override readonly code: string = 'ERR_COLLECTIVE_MISMATCH';

@@ -7,6 +7,9 @@ export type {
   RegionRef,
   ExposedRegion,
   BytesLike,
+  ByteRange,
+  CheckedRead,
+  SubscribeOptions,
 } from './transport.js';
 export { openTransport } from './factory.js';
 export { LocalTransport } from './local.js';
@@ -24,4 +27,5 @@ export {
   CollectiveMismatchError,
   MpiUnavailableError,
   MpiError,
+  MessageTruncatedError,
 } from './errors.js';

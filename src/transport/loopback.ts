@@ -8,6 +8,7 @@ import { ClosedError, InvalidArgumentError } from '../errors.js';
 import { TagDispatcher } from './dispatch.js';
 import { CollectiveMismatchError, UnknownRegionError, RegionBoundsError } from './errors.js';
 import { checksumsOf } from './checked-read.js';
+import { PostedChannel } from './posted-channel.js';
 import type { ByteRange, BytesLike, CheckedRead, ExposedRegion, MessageHandler, RegionRef, SubscribeOptions, Transport, TransportInfo } from './transport.js';
 import { checkDestination, checkRanges, checkRank, checkRead, checkTag, toBytes } from './validate.js';
 
@@ -91,6 +92,7 @@ export class LoopbackTransport implements Transport {
   readonly #hub: LoopbackHub;
   /** A borrowed message's buffer (its own copy, see send) is detached: later reads see nothing. */
   readonly #dispatcher = new TagDispatcher(undefined, (bytes) => void structuredClone(bytes.buffer, { transfer: [bytes.buffer as ArrayBuffer] }));
+  readonly #posted = new PostedChannel();
   readonly #regions = new Map<number, Uint8Array>();
   #nextRegion = 1;
   #collectiveSeq = 0;
@@ -113,14 +115,18 @@ export class LoopbackTransport implements Transport {
   }
 
   async send(dest: number, tag: number, bytes: BytesLike): Promise<void> {
+    this.#post(dest, tag, bytes, (target, source, copy) => target.#dispatcher.deliver(source, tag, copy));
+  }
+
+  async sendInto(dest: number, tag: number, bytes: BytesLike): Promise<void> {
+    this.#post(dest, tag, bytes, (target, source, copy) => target.#posted.arrive(source, tag, copy));
+  }
+
+  async receiveInto(source: number, tag: number, into: BytesLike): Promise<Uint8Array> {
     this.#checkOpen();
-    checkRank(dest, this.size, 'dest');
+    checkRank(source, this.size, 'source');
     checkTag(tag);
-    const copy = toBytes(bytes).slice();
-    const target = this.#hub.members[dest]!;
-    const source = this.rank;
-    // A closed rank drops what arrives, like a finalized MPI process that no longer receives.
-    this.#hub.post(() => target.#closed || target.#dispatcher.deliver(source, tag, copy));
+    return this.#posted.post(source, tag, toBytes(into, 'receive destination'));
   }
 
   subscribe(tag: number, handler: MessageHandler, options?: SubscribeOptions): () => void {
@@ -187,7 +193,20 @@ export class LoopbackTransport implements Transport {
     if (this.#closed) return;
     this.#closed = true;
     this.#regions.clear();
+    this.#posted.close();
     this.#hub.failRoundsMissing(this.rank);
+  }
+
+  /** Copies `bytes` now (the sender may reuse its buffer at once) and hands them over later. */
+  #post(dest: number, tag: number, bytes: BytesLike, arrive: (target: LoopbackTransport, source: number, copy: Uint8Array) => void): void {
+    this.#checkOpen();
+    checkRank(dest, this.size, 'dest');
+    checkTag(tag);
+    const copy = toBytes(bytes).slice();
+    const target = this.#hub.members[dest]!;
+    const source = this.rank;
+    // A closed rank drops what arrives, like a finalized MPI process that no longer receives.
+    this.#hub.post(() => target.#closed || arrive(target, source, copy));
   }
 
   #collective(kind: CollectiveKind, root: number, bytes: Uint8Array | undefined): Promise<Uint8Array[]> {

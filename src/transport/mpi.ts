@@ -5,7 +5,7 @@
 
 import { ClosedError } from '../errors.js';
 import { TagDispatcher } from './dispatch.js';
-import { MpiError, RegionBoundsError, UnknownRegionError } from './errors.js';
+import { MessageTruncatedError, MpiError, RegionBoundsError, UnknownRegionError } from './errors.js';
 import { FailReason, NativeEvent } from './native-binding.js';
 import type { NativeBinding } from './native-binding.js';
 import { checksumsOf } from './checked-read.js';
@@ -96,6 +96,23 @@ export class MpiTransport implements Transport {
   subscribe(tag: number, handler: MessageHandler, options?: SubscribeOptions): () => void {
     this.#checkOpen();
     return this.#dispatcher.subscribe(tag, handler, options);
+  }
+
+  async sendInto(dest: number, tag: number, bytes: BytesLike): Promise<void> {
+    this.#checkOpen();
+    checkRank(dest, this.size, 'dest');
+    checkTag(tag);
+    const view = toBytes(bytes);
+    return this.#start<void>({ hold: view }, (id) => this.#native.sendInto(id, dest, tag, view));
+  }
+
+  async receiveInto(source: number, tag: number, into: BytesLike): Promise<Uint8Array> {
+    this.#checkOpen();
+    checkRank(source, this.size, 'source');
+    checkTag(tag);
+    const view = toBytes(into, 'receive destination');
+    const count = await this.#start<number>({ hold: view }, (id) => this.#native.receiveInto(id, source, tag, view));
+    return view.subarray(0, count);
   }
 
   async barrier(): Promise<void> {
@@ -222,6 +239,9 @@ export class MpiTransport implements Transport {
       case NativeEvent.Done:
         entry.resolve(undefined);
         break;
+      case NativeEvent.Received:
+        entry.resolve(a as number);
+        break;
       case NativeEvent.Bytes:
         entry.resolve(new Uint8Array(a as ArrayBuffer));
         break;
@@ -243,6 +263,8 @@ export class MpiTransport implements Transport {
         return new RegionBoundsError(`read passes the end of region ${read?.id} on rank ${read?.rank}`, { details });
       case FailReason.Closed:
         return new ClosedError('the MPI transport closed before the operation finished');
+      case FailReason.Truncated:
+        return new MessageTruncatedError('a sendInto message was longer than the memory receiveInto offered for it');
       default:
         return error instanceof Error ? error : new MpiError(String(error), 0);
     }

@@ -35,6 +35,8 @@ export enum NativeEvent {
   Failed = 5,
   /** (kind, regionId) a released region is no longer read by any in-flight reply */
   Released = 6,
+  /** (kind, id, byte count) a receiveInto filled the caller's memory */
+  Received = 7,
 }
 
 /** Why a get or another operation failed; shared with native/src/events.h. */
@@ -43,6 +45,7 @@ export enum FailReason {
   UnknownRegion = 1,
   OutOfBounds = 2,
   Closed = 3,
+  Truncated = 4,
 }
 
 export type NativeEventHandler = (kind: NativeEvent, id: number, a?: unknown, b?: unknown) => void;
@@ -52,6 +55,10 @@ export interface NativeBinding {
   init(onEvent: NativeEventHandler, errorClass: typeof MpiError): NativeInfo;
   /** True when the payload was copied (or empty): it is free now and no event will follow. */
   send(id: number, dest: number, tag: number, bytes: Uint8Array): boolean;
+  /** Sends from the caller's memory to a posted receive; reports Done(id). */
+  sendInto(id: number, dest: number, tag: number, bytes: Uint8Array): void;
+  /** Posts a receive into the caller's memory; reports Received(id, count). */
+  receiveInto(id: number, source: number, tag: number, into: Uint8Array): void;
   barrier(id: number): void;
   allgather(id: number, bytes: Uint8Array): void;
   broadcast(id: number, root: number, bytes: Uint8Array | undefined): void;

@@ -78,6 +78,20 @@ export interface Transport {
    */
   subscribe(tag: number, handler: MessageHandler, options?: SubscribeOptions): () => void;
 
+  /**
+   * Sends `bytes` to a receive that `dest` posts with `receiveInto(thisRank, tag, …)`: a channel
+   * apart from send/subscribe, for bulk data the receiver knows is coming. The bytes go from
+   * this memory straight into the receiver's, with no buffer between. Resolves when `bytes`
+   * may be reused, which is after the receiver has posted its receive.
+   */
+  sendInto(dest: number, tag: number, bytes: BytesLike): Promise<void>;
+  /**
+   * Receives the next `sendInto` message from `source` with `tag` into `into`, and resolves
+   * with the view of the bytes that came. Receives posted for one (source, tag) are matched in
+   * the order posted. A message longer than `into` fails with MessageTruncatedError.
+   */
+  receiveInto(source: number, tag: number, into: BytesLike): Promise<Uint8Array>;
+
   barrier(): Promise<void>;
   /** Every rank contributes bytes; every rank gets all of them, indexed by rank. */
   allgather(bytes: BytesLike): Promise<Uint8Array[]>;

@@ -1,6 +1,6 @@
 // test/transport/mpi-messaging.test.ts: real MPI ranks under mpirun: ping-pong integrity from
-// 0 B to 64 MiB, borrowed messages taken back after their handler, and an 8-rank all-to-all
-// storm delivered exactly once and in order.
+// 0 B to 64 MiB, borrowed messages taken back after their handler, sendInto/receiveInto into
+// posted memory, and an 8-rank all-to-all storm delivered exactly once and in order.
 
 import { expect } from 'chai';
 import { mpirun } from '../helpers/mpirun.js';
@@ -24,6 +24,13 @@ describe('MpiTransport messaging (mpirun)', function () {
     expect(r.timedOut, r.stderr).to.equal(false);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/borrow ok 8/);
+  });
+
+  it('moves sendInto messages into receives posted before and after, and closes with one unclaimed', async () => {
+    const r = await mpirun(2, fixture('posted'), { timeoutMs: 90_000 });
+    expect(r.timedOut, r.stderr).to.equal(false);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('posted ok')).sort()).to.deep.equal(['posted ok 0', 'posted ok 1']);
   });
 
   it('delivers an 8-rank all-to-all storm exactly once and in order per (source, tag)', async () => {
