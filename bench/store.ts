@@ -57,7 +57,8 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 
 /** What one rank of the fetch scenario does; rank 0 owns the model, rank 1 reads it. */
 async function fetchScenario(transport: Transport, dir: string, reps: number): Promise<FetchFigures | undefined> {
-  const index = new GossipIndex(transport, { periodMs: 20 });
+  // Gossip at its default period, as in a search: rounds on the main thread compete with fetches.
+  const index = new GossipIndex(transport);
   const store = new LayerStore(transport, index, { spillDir: join(dir, 'spill'), keepReplicas: false });
   index.start();
   let figures: FetchFigures | undefined;
