@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <random>
 
 #include "crc32c.h"
 
@@ -30,16 +32,21 @@ void DirectReads::Setup(MPI_Comm world, MPI_Comm node, bool wanted) {
   struct Card {
     int64_t pid;
     uint64_t directory;
+    uint64_t tokenAddress;
+    uint64_t token;
     int64_t leader;
     int64_t wanted;
   };
+  token_ = std::random_device{}() ^ (static_cast<uint64_t>(getpid()) << 32) ^
+           static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
   if (wanted) {
     // Where the kernel restricts cross-process reads to a process's ancestors (Yama ptrace
     // scope 1), allow them from this user's other processes, as MPI's own shared-memory
     // transport does; elsewhere this changes nothing.
     prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0);
   }
-  Card mine{static_cast<int64_t>(getpid()), reinterpret_cast<uint64_t>(&slots_[0]), leader, wanted ? 1 : 0};
+  Card mine{static_cast<int64_t>(getpid()), reinterpret_cast<uint64_t>(&slots_[0]), reinterpret_cast<uint64_t>(&token_), token_,
+            leader, wanted ? 1 : 0};
   std::vector<Card> cards(size);
   MPI_Allgather(&mine, sizeof(Card), MPI_BYTE, cards.data(), sizeof(Card), MPI_BYTE, world);
   // Every peer's prctl is done before anyone probes.
@@ -51,9 +58,9 @@ void DirectReads::Setup(MPI_Comm world, MPI_Comm node, bool wanted) {
     if (card.leader != leader || !card.wanted) continue;
     peers_[r].pid = card.pid;
     peers_[r].directory = card.directory;
-    // A probe: may this process read that one's memory at all?
-    uint64_t word = 0;
-    peers_[r].readable = Copy(card.pid, card.directory, reinterpret_cast<uint8_t*>(&word), sizeof word);
+    // A probe: may this process read that one's memory at all, and is it the right process?
+    uint64_t token = 0;
+    peers_[r].readable = Copy(card.pid, card.tokenAddress, reinterpret_cast<uint8_t*>(&token), sizeof token) && token == card.token;
   }
   if (!on_.load()) {
     for (auto& peer : peers_) peer.readable = false;

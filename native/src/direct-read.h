@@ -72,6 +72,9 @@ class DirectReads {
     uint64_t directory = 0;
     bool readable = false;
   };
+  /** Random, published at start-up: a peer reads it back before trusting a process id (in
+   * another PID namespace the same number may name another process). */
+  uint64_t token_ = 0;
   static constexpr size_t kSlots = 1 << 16;
 
   Slot& SlotOf(uint64_t region) { return slots_[region % kSlots]; }
