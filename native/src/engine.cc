@@ -143,6 +143,7 @@ bool Engine::InitMpi(InitResult& result) {
 void Engine::Run() {
   auto lastActive = std::chrono::steady_clock::now();
   auto sleep = kMinSleep;
+  bool wasActive = false;
   while (!finished_.load()) {
     bool active = TakeCommands();
     active |= Progress();
@@ -151,16 +152,23 @@ void Engine::Run() {
     FlushInbox();
     if (closing_) active |= DropUnclaimed();
     if (closing_) StepClosing();
-    auto now = std::chrono::steady_clock::now();
     // A transfer in flight needs MPI's progress engine turning on both sides, and the next
     // message of a conversation is likely microseconds away: poll without sleeping, but yield
     // the core between polls. Ranks often outnumber cores, and this rank's own JS thread must
-    // run to use what arrived; a yield costs little when nobody else wants the core.
+    // run to use what arrived; a yield costs little when nobody else wants the core. The clock
+    // is read only once activity stops (reading it every pass cost 4% of a streaming rank).
     if (active || transferring_) {
-      lastActive = now;
+      wasActive = true;
       sleep = kMinSleep;
       std::this_thread::yield();
-    } else if (now - lastActive < kHotWindow) {
+      continue;
+    }
+    auto now = std::chrono::steady_clock::now();
+    if (wasActive) {
+      lastActive = now;
+      wasActive = false;
+    }
+    if (now - lastActive < kHotWindow) {
       std::this_thread::yield();
     } else {
       Idle(sleep);

@@ -172,9 +172,10 @@ bool Engine::Progress() {
   // Drop finished ops (including messages FlushInbox delivered), keeping the order of the rest.
   size_t keep = 0;
   transferring_ = false;
-  auto now = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point now{};  // read only if a posted receive asks
   for (size_t i = 0; i < ops_.size(); i++) {
     if (ops_[i]->finished) continue;
+    if (ops_[i]->kind == Op::Kind::kPostedReceive && now == std::chrono::steady_clock::time_point{}) now = std::chrono::steady_clock::now();
     transferring_ |= (!ops_[i]->silent || ops_[i]->kind == Op::Kind::kSend) && IsTransfer(*ops_[i], now);
     if (keep != i) {
       ops_[keep] = std::move(ops_[i]);
