@@ -101,6 +101,11 @@ DirectStatus DirectReads::Read(int rank, uint64_t region, uint64_t offset, uint6
   }
   const Peer& peer = peers_[rank];
   uint64_t at = peer.directory + (region % kSlots) * sizeof(Slot);
+  bool plain = ranges == nullptr || ranges->empty();
+  SlotCopy known{};
+  if (plain && length > 0 && Recall(rank, region, known) && CopyRemembered(peer, at, known, offset, length, into)) {
+    return DirectStatus::kDone;
+  }
   SlotCopy before{}, after{};
   if (!Copy(peer.pid, at, reinterpret_cast<uint8_t*>(&before), sizeof before)) return DirectStatus::kNotDirect;
   if (before.version % 2 != 0 || before.region != region || offset > before.length || length > before.length - offset) {
@@ -112,7 +117,36 @@ DirectStatus DirectReads::Read(int rank, uint64_t region, uint64_t offset, uint6
   if (!Copy(peer.pid, at, reinterpret_cast<uint8_t*>(&after), sizeof after) || !(after == before)) {
     return DirectStatus::kNotDirect;
   }
+  Remember(rank, region, before);
   return DirectStatus::kDone;
+}
+
+bool DirectReads::CopyRemembered(const Peer& peer, uint64_t at, const SlotCopy& known, uint64_t offset, uint64_t length,
+                                 uint8_t* into) {
+  if (offset > known.length || length > known.length - offset) return false;
+  SlotCopy before{}, after{};
+  struct iovec local[3] = {{&before, sizeof before}, {into, length}, {&after, sizeof after}};
+  struct iovec remote[3] = {{reinterpret_cast<void*>(at), sizeof before},
+                            {reinterpret_cast<void*>(known.address + offset), length},
+                            {reinterpret_cast<void*>(at), sizeof after}};
+  // The kernel copies the three pieces in order: slot, bytes, slot.
+  ssize_t got = process_vm_readv(static_cast<pid_t>(peer.pid), local, 3, remote, 3, 0);
+  return got == static_cast<ssize_t>(2 * sizeof(SlotCopy) + length) && before == known && after == known;
+}
+
+bool DirectReads::Recall(int rank, uint64_t region, SlotCopy& slot) {
+  std::lock_guard<std::mutex> lock(seenMutex_);
+  auto it = seen_.find(static_cast<uint64_t>(rank) << 48 | region);
+  if (it == seen_.end()) return false;
+  slot = it->second;
+  return true;
+}
+
+void DirectReads::Remember(int rank, uint64_t region, const SlotCopy& slot) {
+  std::lock_guard<std::mutex> lock(seenMutex_);
+  // Bounded: past this many, start over rather than grow without end.
+  if (seen_.size() >= 4096) seen_.clear();
+  seen_[static_cast<uint64_t>(rank) << 48 | region] = slot;
 }
 
 // Pieces small enough to stay in this core's cache between their copy and their checksum.

@@ -14,6 +14,8 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
+#include <unordered_map>
 #include <vector>
 
 namespace graft {
@@ -81,10 +83,18 @@ class DirectReads {
   /** process_vm_readv of the whole range; false on any failure (and, if the kernel refuses
    * such reads at all, the path is turned off for good). */
   bool Copy(int64_t pid, uint64_t from, uint8_t* into, uint64_t length);
+  /** One system call for a region whose slot was seen before: the slot, the bytes, the slot
+   * again. False when the slot is not the one remembered (then the careful path runs). */
+  bool CopyRemembered(const Peer& peer, uint64_t at, const SlotCopy& known, uint64_t offset, uint64_t length, uint8_t* into);
+  bool Recall(int rank, uint64_t region, SlotCopy& slot);
+  void Remember(int rank, uint64_t region, const SlotCopy& slot);
   bool CopyChecked(int64_t pid, uint64_t from, uint8_t* into, uint64_t length, std::vector<ChecksumRange>& ranges);
 
   Slot slots_[kSlots] = {};
   std::vector<Peer> peers_;
+  /** Slots seen in peers' directories, by (rank, region): shared by the reading threads. */
+  std::mutex seenMutex_;
+  std::unordered_map<uint64_t, SlotCopy> seen_;
   std::atomic<bool> on_{false};
 };
 
