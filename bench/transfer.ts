@@ -213,7 +213,8 @@ function graft(args: string[], logDir: string, timeoutSeconds: number, ranks = 1
   const logFile = createWriteStream(logPath);
   const started = performance.now();
   const [command, argv] =
-    ranks > 1 ? ['mpirun', ['-n', String(ranks), '--oversubscribe', process.execPath, kMain, ...args]] : [process.execPath, [kMain, ...args]];
+    // Unbound: Open MPI would pin each of 2 ranks to one core, where its actors could not run side by side.
+    ranks > 1 ? ['mpirun', ['-n', String(ranks), '--oversubscribe', '--bind-to', 'none', process.execPath, kMain, ...args]] : [process.execPath, [kMain, ...args]];
   // OpenMPI refuses to start as root unless told; CI and containers run as root.
   const env = process.getuid?.() === 0 ? { ...process.env, OMPI_ALLOW_RUN_AS_ROOT: '1', OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: '1' } : process.env;
   return new Promise((resolvePromise, reject) => {
