@@ -22,4 +22,5 @@ export { loadSearchData, checkDataSpec, type DataRequest } from './load-data.js'
 export { TrainingActor, type TrainingActorArgs } from './training-actor.js';
 export { evaluateCandidate, type CandidateContext, type CandidateSettings } from './evaluate-candidate.js';
 export { reseedStore } from './reseed-store.js';
+export { RetentionPolicy } from './retention.js';
 export { TopKActor, type TopKActorArgs, type TopKJob, type TopKTraining } from './topk-actor.js';

@@ -38,6 +38,8 @@ export interface SearchDriverOptions {
   /** Records already in the journal (from `--resume`). */
   replay?: readonly JournalRecord[];
   onProgress?(p: Progress): void;
+  /** Every result as it is journaled (and those replayed from the journal, `replayed` true). */
+  onRecord?(id: number, score: number, replayed: boolean): void;
   /** Consecutive deaths or timeouts after which a worker is no longer given candidates. */
   maxWorkerFailures?: number;
 }
@@ -108,6 +110,7 @@ export function runSearchDriver(o: SearchDriverOptions): Promise<SearchSummary> 
           offset = Math.max(offset, r.at);
         } else if (r.kind === 'evaluation' || r.kind === 'failure') {
           o.strategy.tell(r.id, r.arch, r.kind === 'evaluation' ? r.score : NaN);
+          o.onRecord?.(r.id, r.kind === 'evaluation' ? r.score : NaN, true);
           outcome.set(r.id, true);
           tally.add(r, true);
           offset = Math.max(offset, r.finishedAt);
@@ -270,6 +273,7 @@ export function runSearchDriver(o: SearchDriverOptions): Promise<SearchSummary> 
         return;
       }
       o.strategy.tell(r.id, r.arch, score);
+      o.onRecord?.(r.id, score, false);
       tally.add(r, false);
       progress();
     };

@@ -18,6 +18,7 @@ import { Journal, readJournal } from './journal.js';
 import { loadSearchData } from './load-data.js';
 import { checkSpaceFits } from './parse-space.js';
 import { RankStores } from './rank-stores.js';
+import { RetentionPolicy } from './retention.js';
 import { reseedStore } from './reseed-store.js';
 import { ResultsCsv } from './results-csv.js';
 import { runSearchDriver, type Progress, type SearchSummary } from './search-driver.js';
@@ -44,6 +45,8 @@ export interface SearchRunResult {
 }
 
 const kActorModule = new URL('./training-actor.js', import.meta.url);
+/** Best candidates every store keeps besides the population (as many as `graft topk` trains). */
+const kKeptBest = 5;
 
 /** Runs the job; resolves with the summary on the driver and null on every other rank. */
 export async function runSearch(run: SearchRunOptions): Promise<SearchRunResult | null> {
@@ -88,6 +91,8 @@ async function drive(run: SearchRunOptions, space: SearchSpace, runtime: Runtime
     const csv = new ResultsCsv(join(o.out, kResultsFile), replay);
     if (run.resume && stores) await reseedStore(stores.store, o.out, replay, o.population, o.backend);
     const workers = await spawnWorkers(runtime, o);
+    // Stores keep the population and the best candidates; the rest goes every P results.
+    const retention = stores ? new RetentionPolicy({ population: o.population, best: kKeptBest }, (keep) => stores.retainEverywhere(keep)) : null;
     run.onStart?.({ ranks: runtime.size, actors: workers.length, out: o.out, resumed: replay.filter((r) => r.kind === 'evaluation' || r.kind === 'failure').length });
     const summary = await runSearchDriver({
       strategy: makeStrategy(space, o),
@@ -101,6 +106,7 @@ async function drive(run: SearchRunOptions, space: SearchSpace, runtime: Runtime
       walltime: o.walltime,
       replay,
       onProgress: run.onProgress,
+      onRecord: retention ? (id, score, replayed) => retention.add(id, score, replayed) : undefined,
     });
     log('info', 'search.done', { ...summary, best: summary.best?.id ?? null });
     return { summary, out: o.out };

@@ -64,6 +64,8 @@ export class LayerStore {
   readonly #index: GossipIndex;
   readonly #table: BlobTable;
   readonly #landing = new LandingPool();
+  /** Own live models left out of retain's kept set, and in how many calls in a row. */
+  readonly #outside = new Map<string, number>();
   /** This rank's own entries, as last published. */
   readonly #own = new Map<string, ModelEntry>();
   /** Model ids whose put is under way, so a second put of the same id is refused at once. */
@@ -151,11 +153,15 @@ export class LayerStore {
   }
 
   /** Drops this rank's models that are neither in `keep` nor among the `topK` best live models
-   * of the whole index, and frees every layer no live model references any more. */
-  async retain(keep: Iterable<string>, options: { topK?: number } = {}): Promise<RetainResult> {
+   * of the whole index (with `graceCalls` n, only once that held for n calls in a row: a model
+   * just left out may still be a donor whose child's entry is on its way), and frees every
+   * layer no live model references any more. */
+  async retain(keep: Iterable<string>, options: { topK?: number; graceCalls?: number } = {}): Promise<RetainResult> {
     this.#checkOpen();
     const topK = options.topK ?? 0;
+    const grace = options.graceCalls ?? 1;
     if (!Number.isSafeInteger(topK) || topK < 0) throw new StoreOptionError(`retain: topK must be a non-negative integer, got ${String(topK)}`);
+    if (!Number.isSafeInteger(grace) || grace < 1) throw new StoreOptionError(`retain: graceCalls must be a positive integer, got ${String(grace)}`);
     const kept = new Set(keep);
     const live = [...this.#index.entries()].filter((e) => e.status === 'live');
     live.sort((a, b) => b.score - a.score || b.createdAt - a.createdAt);
@@ -163,7 +169,17 @@ export class LayerStore {
 
     const dropped: string[] = [];
     for (const e of this.#own.values()) {
-      if (e.status === 'live' && !kept.has(e.modelId)) dropped.push(e.modelId);
+      if (e.status !== 'live' || kept.has(e.modelId)) {
+        this.#outside.delete(e.modelId);
+        continue;
+      }
+      // Outside the kept set for `grace` calls in a row before it goes.
+      const calls = (this.#outside.get(e.modelId) ?? 0) + 1;
+      if (calls < grace) this.#outside.set(e.modelId, calls);
+      else {
+        this.#outside.delete(e.modelId);
+        dropped.push(e.modelId);
+      }
     }
     const droppedSet = new Set(dropped);
     // Every layer a surviving model points at, wherever its bytes live.
