@@ -171,23 +171,18 @@ Napi::Value Send(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), copied || bytes.ByteLength() == 0);
 }
 
-// The caller's memory is read in place (JS holds it until the completion event).
-Napi::Value SendInto(const Napi::CallbackInfo& info) {
+// sendInto (id, dest, tag, bytes) and receiveInto (id, source, tag, into): the caller's memory
+// is read or written in place, and JS holds it until the completion event.
+Napi::Value PostedTransfer(const Napi::CallbackInfo& info, Command::Kind kind) {
   ARG_NUMBER(0, id);
-  ARG_NUMBER(1, dest);
+  ARG_NUMBER(1, peer);
   ARG_NUMBER(2, tag);
   ARG_BYTES(3, bytes);
-  return Post(info, Command{Command::Kind::kSendInto, id, static_cast<int>(dest), static_cast<int>(tag), bytes.Data(), bytes.ByteLength()});
+  return Post(info, Command{kind, id, static_cast<int>(peer), static_cast<int>(tag), bytes.Data(), bytes.ByteLength()});
 }
 
-// The caller's memory is written in place (JS holds it until the completion event).
-Napi::Value ReceiveInto(const Napi::CallbackInfo& info) {
-  ARG_NUMBER(0, id);
-  ARG_NUMBER(1, source);
-  ARG_NUMBER(2, tag);
-  ARG_BYTES(3, into);
-  return Post(info, Command{Command::Kind::kReceiveInto, id, static_cast<int>(source), static_cast<int>(tag), into.Data(), into.ByteLength()});
-}
+Napi::Value SendInto(const Napi::CallbackInfo& info) { return PostedTransfer(info, Command::Kind::kSendInto); }
+Napi::Value ReceiveInto(const Napi::CallbackInfo& info) { return PostedTransfer(info, Command::Kind::kReceiveInto); }
 
 Napi::Value Barrier(const Napi::CallbackInfo& info) {
   ARG_NUMBER(0, id);

@@ -83,6 +83,8 @@ class Engine {
   bool TakeCommands();
   void Execute(Command& command);
   bool Progress();
+  /** Matches one message waiting on `comm` with `tag` (any source): handle, status, byte count. */
+  bool Probe(MPI_Comm comm, int tag, MPI_Message& message, MPI_Status& status, int& size);
   bool ProbeMessages();
   /** While closing: takes sendInto messages nobody will post a receive for off the wire. */
   bool DropUnclaimed();

@@ -14,6 +14,8 @@ namespace graft {
 namespace {
 // Messages up to this size are received at once (they sit in MPI's eager buffers already).
 constexpr int kReceiveNowLimit = 64 * 1024;
+// Messages taken per pass and communicator, so commands and completions are never starved by a flood.
+constexpr int kProbeBatch = 64;
 }  // namespace
 
 void Engine::AddOp(std::unique_ptr<Op> op, MPI_Request request) {
@@ -345,17 +347,20 @@ void Engine::ReleaseReader(uint64_t region) {
   }
 }
 
+bool Engine::Probe(MPI_Comm comm, int tag, MPI_Message& message, MPI_Status& status, int& size) {
+  int flag = 0;
+  if (MPI_Improbe(MPI_ANY_SOURCE, tag, comm, &flag, &message, &status) != MPI_SUCCESS || !flag) return false;
+  MPI_Get_count(&status, MPI_BYTE, &size);
+  return true;
+}
+
 bool Engine::ProbeMessages() {
   bool any = false;
-  // A bounded batch per pass, so commands and completions are never starved by a flood.
-  for (int i = 0; i < 64; i++) {
-    int flag = 0;
-    MPI_Message message;
-    MPI_Status status;
-    if (MPI_Improbe(MPI_ANY_SOURCE, MPI_ANY_TAG, user_, &flag, &message, &status) != MPI_SUCCESS || !flag) break;
+  MPI_Message message;
+  MPI_Status status;
+  int size = 0;
+  for (int i = 0; i < kProbeBatch && Probe(user_, MPI_ANY_TAG, message, status, size); i++) {
     any = true;
-    int size = 0;
-    MPI_Get_count(&status, MPI_BYTE, &size);
     auto op = std::make_unique<Op>();
     op->kind = Op::Kind::kMessage;
     op->source = status.MPI_SOURCE;
@@ -395,14 +400,11 @@ void Engine::FlushInbox() {
 
 bool Engine::DropUnclaimed() {
   bool any = false;
-  for (int i = 0; i < 64; i++) {
-    int flag = 0;
-    MPI_Message message;
-    MPI_Status status;
-    if (MPI_Improbe(MPI_ANY_SOURCE, MPI_ANY_TAG, posted_, &flag, &message, &status) != MPI_SUCCESS || !flag) break;
+  MPI_Message message;
+  MPI_Status status;
+  int size = 0;
+  for (int i = 0; i < kProbeBatch && Probe(posted_, MPI_ANY_TAG, message, status, size); i++) {
     any = true;
-    int size = 0;
-    MPI_Get_count(&status, MPI_BYTE, &size);
     Buffer sink(static_cast<size_t>(size));
     MPI_Mrecv(sink.data(), size, MPI_BYTE, &message, MPI_STATUS_IGNORE);
   }
@@ -411,11 +413,10 @@ bool Engine::DropUnclaimed() {
 
 bool Engine::ServeReads() {
   bool any = false;
-  for (int i = 0; i < 64; i++) {
-    int flag = 0;
-    MPI_Message message;
-    MPI_Status status;
-    if (MPI_Improbe(MPI_ANY_SOURCE, kReadRequestTag, ctl_, &flag, &message, &status) != MPI_SUCCESS || !flag) break;
+  MPI_Message message;
+  MPI_Status status;
+  int size = 0;
+  for (int i = 0; i < kProbeBatch && Probe(ctl_, kReadRequestTag, message, status, size); i++) {
     any = true;
     auto header = std::make_unique<Op>();
     header->kind = Op::Kind::kReply;
