@@ -155,33 +155,35 @@ export class MpiTransport implements Transport {
   }
 
   async get(region: RegionRef, offset: number, length: number, into?: BytesLike): Promise<Uint8Array> {
-    this.#checkOpen();
-    const ref = checkRead(region, offset, length, this.size);
-    const target = checkDestination(into, length);
-    // A rank on this node: copy straight out of its memory. Anything that path cannot settle
-    // (a released region, a read past the end) is asked of the owner, who answers for sure.
-    const direct = await this.#native.directGet(ref.rank, ref.id, offset, length, target);
-    if (direct !== null) return target ?? new Uint8Array(direct as ArrayBuffer);
-    const bytes = await this.#start<Uint8Array>(target ? { read: ref, hold: target } : { read: ref }, (id) =>
-      this.#native.get(id, ref.rank, ref.id, offset, length, target),
-    );
-    // Into the caller's memory, the addon hands back nothing: the bytes are already there.
-    return target ?? bytes;
+    return (await this.#read(region, offset, length, [], into)).bytes;
   }
 
   async getChecked(region: RegionRef, offset: number, length: number, ranges: readonly ByteRange[], into?: BytesLike): Promise<CheckedRead> {
+    return this.#read(region, offset, length, checkRanges(ranges, length), into);
+  }
+
+  async #read(region: RegionRef, offset: number, length: number, ranges: readonly ByteRange[], into?: BytesLike): Promise<CheckedRead> {
     this.#checkOpen();
     const ref = checkRead(region, offset, length, this.size);
-    checkRanges(ranges, length);
     const target = checkDestination(into, length);
-    if (this.#native.crc32c && ranges.length > 0) {
-      // The copying thread checks each piece as it lands.
-      const pairs = new Float64Array(ranges.flatMap((r) => [r.offset, r.length]));
-      const crcs = new Uint32Array(ranges.length);
-      const direct = await this.#native.directGet(ref.rank, ref.id, offset, length, target, pairs, crcs);
-      if (direct !== null) return { bytes: target ?? new Uint8Array(direct as ArrayBuffer), crc32c: [...crcs] };
+    // A rank on this node: copy straight out of its memory, checking each piece on the copying
+    // thread as it lands. Anything that path cannot settle (a released region, a read past the
+    // end, another node) is asked of the owner, who answers for sure.
+    const native = ranges.length > 0 && this.#native.crc32c;
+    const pairs = native ? new Float64Array(ranges.flatMap((r) => [r.offset, r.length])) : undefined;
+    const crcs = native ? new Uint32Array(ranges.length) : undefined;
+    const direct = await this.#native.directGet(ref.rank, ref.id, offset, length, target, pairs, crcs);
+    let bytes: Uint8Array;
+    if (direct !== null) {
+      bytes = target ?? new Uint8Array(direct as ArrayBuffer);
+      if (crcs) return { bytes, crc32c: [...crcs] };
+    } else {
+      const received = await this.#start<Uint8Array>(target ? { read: ref, hold: target } : { read: ref }, (id) =>
+        this.#native.get(id, ref.rank, ref.id, offset, length, target),
+      );
+      // Into the caller's memory, the addon hands back nothing: the bytes are already there.
+      bytes = target ?? received;
     }
-    const bytes = await this.get(region, offset, length, target);
     return { bytes, crc32c: checksumsOf(bytes, ranges) };
   }
 
