@@ -192,7 +192,8 @@ export class LayerStore {
     for (const blob of [...this.#table.values()]) {
       const homeEntry = this.#own.get(blob.home) ?? this.#index.entry(blob.home);
       const homeGone = droppedSet.has(blob.home) || homeEntry?.status === 'dropped';
-      if (!homeGone || referenced.has(blob.key)) continue;
+      // A blob someone is reading (a fetch not yet released) goes at a later call.
+      if (!homeGone || referenced.has(blob.key) || blob.pins > 0) continue;
       await this.#table.remove(blob);
       bytesFreed += blob.byteLength;
     }

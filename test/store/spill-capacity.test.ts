@@ -132,6 +132,23 @@ describe('LayerStore#retain()', () => {
     }
   });
 
+  it('frees a layer that a fetch still holds only once that fetch is released', async () => {
+    const c = storeCluster(1);
+    try {
+      await c.stores[0]!.put({ modelId: 'p', score: 0.5, layers: [makeLayer('a', 100)] });
+      const held = await c.stores[0]!.fetch(c.indexes[0]!.donor(['a'])!.layers);
+      const first = await c.stores[0]!.retain([]);
+      expect(first.dropped).to.deep.equal(['p']);
+      expect(first.bytesFreed).to.equal(0);
+      expect(c.stores[0]!.stats().blobs).to.equal(1);
+      held.release();
+      expect((await c.stores[0]!.retain([])).bytesFreed).to.equal(416);
+      expect(c.stores[0]!.stats().blobs).to.equal(0);
+    } finally {
+      await c.close();
+    }
+  });
+
   it('deletes the spill files of freed layers', async () => {
     const c = storeCluster(1, { capacityBytes: 500 });
     try {
