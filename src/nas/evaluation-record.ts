@@ -1,10 +1,20 @@
 // nas/evaluation-record.ts: what the search records for every evaluated candidate, one JSON
-// line per record in the journal (`journal.jsonl`) and one row in `results.csv`; and what the
-// top-K phase records per model. The report reads exactly these types. The journal also holds
-// a `proposal` line before each candidate starts and a `failure` line for a candidate that
-// failed on every try: readers select the kinds they want.
+// line per record in the journal (`journal.jsonl`) and one row in `results.csv`; what the
+// top-K phase records per model; and what the paired measurement records per scratch twin.
+// The report reads exactly these types. The journal also holds a `proposal` line before each
+// candidate starts and a `failure` line for a candidate that failed on every try: readers
+// select the kinds they want.
 
 export type FetchSource = 'local' | 'peer' | 'spill' | 'none';
+
+/**
+ * How a candidate's donor layers were chosen (`--transfer`): 'prefix' the stored model
+ * sharing the longest prefix of layer ids; 'parent' the evolutionary parent's layers of the
+ * same id; 'shape' the prefix plus the donor's later layers whose op, tensor shapes and
+ * position match; 'partial' as 'shape', and where only a width changed, the overlapping slice
+ * (Net2Net-style, the rest keeps its own initialisation); 'none' from scratch.
+ */
+export type TransferRule = 'none' | 'prefix' | 'parent' | 'shape' | 'partial';
 
 export interface EvaluationRecord {
   kind: 'evaluation';
@@ -27,11 +37,26 @@ export interface EvaluationRecord {
   totalSeconds: number;
   /** Per-epoch validation score, for learning curves. */
   curve: number[];
+  /**
+   * Set when this architecture was evaluated before in the search: the id of that first
+   * evaluation. A repeat is a cached result: it is not trained again; it carries the first
+   * evaluation's score, loss and curve, with no epochs, time or transfer of its own, and it
+   * has no checkpoint (the first evaluation's is the architecture's).
+   */
+  repeatOf?: number;
   transfer: {
+    /** The donor candidate's id (in `donorRun` when set, else in this search). */
     donorId: number | null;
+    /** Run directory of the earlier search the donor comes from (`--donors-from`); absent: this search. */
+    donorRun?: string;
+    /** The rule that chose the donor's layers; absent from records written before it was recorded. */
+    rule?: TransferRule;
     layersMatched: number;
     layersTransferred: number;
     layersSkipped: number;
+    /** Parameters loaded from the donor (a partial layer counts the slice it copied), and the model's total. */
+    paramsTransferred?: number;
+    paramsTotal?: number;
     bytesFetched: number;
     fetchSeconds: number;
     source: FetchSource;
@@ -82,5 +107,22 @@ export interface FailureRecord {
   finishedAt: number;
 }
 
+/**
+ * The scratch twin of a candidate that loaded donor layers (`graft pairs`): the same
+ * architecture trained from its own initialisation with the same seed, data, batch order and
+ * budget, so `score` minus the candidate's score is what the transfer gained.
+ */
+export interface PairRecord {
+  kind: 'pair';
+  /** The candidate's id in the search. */
+  id: number;
+  score: number;
+  valLoss: number;
+  epochs: number;
+  steps: number;
+  trainSeconds: number;
+  curve: number[];
+}
+
 /** Every line of `journal.jsonl`. */
-export type JournalRecord = ProposalRecord | EvaluationRecord | FailureRecord | TopKRecord;
+export type JournalRecord = ProposalRecord | EvaluationRecord | FailureRecord | TopKRecord | PairRecord;

@@ -8,7 +8,7 @@ import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync
 import { JournalError } from './errors.js';
 import type { JournalRecord } from './evaluation-record.js';
 
-const kKinds = new Set(['proposal', 'evaluation', 'failure', 'topk']);
+const kKinds = new Set(['proposal', 'evaluation', 'failure', 'topk', 'pair']);
 
 export interface JournalContents {
   records: JournalRecord[];

@@ -2,7 +2,9 @@
 // config/ from defaults, a config file and flags; stored as `config.json` in the run directory
 // so `--resume` runs the same search.
 
-export type TransferPolicy = 'none' | 'prefix';
+import type { TransferRule } from './evaluation-record.js';
+
+export type TransferPolicy = TransferRule;
 export type TransferMode = 'finetune' | 'freeze';
 export type StrategyName = 'evolution' | 'random';
 
