@@ -6,8 +6,9 @@ import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { EvaluationRecord, FailureRecord, JournalRecord } from './evaluation-record.js';
 
 const kColumns = [
-  'id', 'arch_seq', 'parent', 'objective', 'val_loss', 'epochs', 'steps', 'train_seconds', 'total_seconds',
-  'donor_id', 'layers_matched', 'layers_transferred', 'layers_skipped', 'bytes_fetched', 'fetch_seconds',
+  'id', 'arch_seq', 'parent', 'repeat_of', 'objective', 'val_loss', 'epochs', 'steps', 'train_seconds', 'total_seconds',
+  'transfer_rule', 'donor_run', 'donor_id', 'layers_matched', 'layers_transferred', 'layers_skipped',
+  'params_transferred', 'params_total', 'bytes_fetched', 'fetch_seconds',
   'fetch_source', 'rank', 'actor', 'backend', 'started_at', 'finished_at', 'status',
 ] as const;
 
@@ -34,13 +35,15 @@ function isResult(r: JournalRecord): r is EvaluationRecord | FailureRecord {
 function rowOf(r: EvaluationRecord | FailureRecord): string {
   const arch = `"[${r.arch.join(', ')}]"`;
   if (r.kind === 'failure') {
-    return [r.id, arch, r.parent ?? '', '', '', '', '', '', '', '', '', '', '', '', '', '', '', '', '', '', fmt(r.finishedAt), 'failed'].join(',');
+    const empty = Array<string>(kColumns.length - 5).fill('');
+    return [r.id, arch, r.parent ?? '', ...empty, fmt(r.finishedAt), 'failed'].join(',');
   }
   const t = r.transfer;
   return [
-    r.id, arch, r.parent ?? '', r.score, r.valLoss, r.epochs, r.steps ?? '', fmt(r.trainSeconds), fmt(r.totalSeconds),
-    t.donorId ?? '', t.layersMatched, t.layersTransferred, t.layersSkipped, t.bytesFetched, fmt(t.fetchSeconds),
-    t.source, r.rank, csvText(r.actor), csvText(r.backend), fmt(r.startedAt), fmt(r.finishedAt), 'ok',
+    r.id, arch, r.parent ?? '', r.repeatOf ?? '', r.score, r.valLoss, r.epochs, r.steps ?? '', fmt(r.trainSeconds), fmt(r.totalSeconds),
+    t.rule ?? '', csvText(t.donorRun ?? ''), t.donorId ?? '', t.layersMatched, t.layersTransferred, t.layersSkipped,
+    t.paramsTransferred ?? '', t.paramsTotal ?? '', t.bytesFetched, fmt(t.fetchSeconds),
+    t.source, r.rank, csvText(r.actor), csvText(r.backend), fmt(r.startedAt), fmt(r.finishedAt), r.repeatOf !== undefined ? 'repeat' : 'ok',
   ].join(',');
 }
 

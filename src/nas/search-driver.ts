@@ -2,9 +2,11 @@
 // they are handed to a free worker; each result is journaled, told to the strategy, and frees
 // its worker for the next proposal (asynchronous evolution, as in DeepHyper). A candidate
 // whose worker fails or runs past the timeout is retried on another worker, up to a budget,
-// then recorded as a failure; it never stalls the search. Resuming replays the journal into
-// the strategy and reruns the candidates that were in flight. Knows nothing of threads,
-// ranks or tfjs: workers are plain objects with an `evaluate` method.
+// then recorded as a failure; it never stalls the search. A proposal that repeats an
+// architecture already evaluated gets that result, cached, without training (repeats.ts).
+// Resuming replays the journal into the strategy and reruns the candidates that were in
+// flight. Knows nothing of threads, ranks or tfjs: workers are plain objects with an
+// `evaluate` method.
 
 import { TimeoutError } from '../errors.js';
 import { log } from '../util/log.js';
@@ -15,6 +17,7 @@ import type { Journal } from './journal.js';
 import type { ResultsCsv } from './results-csv.js';
 import type { SearchStrategy } from './search-strategy.js';
 import type { Architecture } from '../train/index.js';
+import { RepeatCache, repeatRecord } from './repeats.js';
 import { SearchTally, type Progress } from './search-tally.js';
 
 export type { Progress } from './search-tally.js';
@@ -86,6 +89,7 @@ export function runSearchDriver(o: SearchDriverOptions): Promise<SearchSummary> 
     const queue: Candidate[] = [];
     const maxWorkerFailures = o.maxWorkerFailures ?? kDefaultMaxWorkerFailures;
     const tally = new SearchTally();
+    const repeats = new RepeatCache<Candidate>();
     let offset = 0; // seconds already spent before a resume
     let proposed = 0;
     let inFlight = 0;
@@ -112,6 +116,7 @@ export function runSearchDriver(o: SearchDriverOptions): Promise<SearchSummary> 
           o.strategy.tell(r.id, r.arch, r.kind === 'evaluation' ? r.score : NaN);
           o.onRecord?.(r.id, r.kind === 'evaluation' ? r.score : NaN, true);
           outcome.set(r.id, true);
+          if (r.kind === 'evaluation') repeats.replay(r);
           tally.add(r, true);
           offset = Math.max(offset, r.finishedAt);
         }
@@ -196,6 +201,9 @@ export function runSearchDriver(o: SearchDriverOptions): Promise<SearchSummary> 
             k = queue.length - 1;
           }
           const c = queue.splice(k, 1)[0]!;
+          const claim = repeats.claim(c);
+          if (claim.kind === 'cached') commit(repeatRecord(c.proposal, claim.first, now()), claim.first.score);
+          if (claim.kind !== 'train') continue;
           dispatch(c, pickWorker(c, relaxed));
         }
       } catch (err) {
@@ -281,22 +289,23 @@ export function runSearchDriver(o: SearchDriverOptions): Promise<SearchSummary> 
     const record = (c: Candidate, result: EvaluationResult, startedAt: number): void => {
       const r: EvaluationRecord = { kind: 'evaluation', id: c.proposal.id, arch: c.proposal.arch, parent: c.proposal.parent, ...result, startedAt, finishedAt: now() };
       commit(r, r.score);
+      for (const w of repeats.settle(r)) commit(repeatRecord(w.proposal, r, now()), r.score);
     };
 
     const recordFailure = (c: Candidate, err: unknown): void => {
       const e = err as { name?: string; code?: string; message?: string };
-      commit(
-        {
-          kind: 'failure',
-          id: c.proposal.id,
-          arch: c.proposal.arch,
-          parent: c.proposal.parent,
-          error: { name: e?.name ?? 'Error', code: e?.code ?? 'ERR_UNKNOWN', message: e?.message ?? String(err) },
-          attempts: c.attempt + 1,
-          finishedAt: now(),
-        },
-        NaN,
-      );
+      const r: FailureRecord = {
+        kind: 'failure',
+        id: c.proposal.id,
+        arch: c.proposal.arch,
+        parent: c.proposal.parent,
+        error: { name: e?.name ?? 'Error', code: e?.code ?? 'ERR_UNKNOWN', message: e?.message ?? String(err) },
+        attempts: c.attempt + 1,
+        finishedAt: now(),
+      };
+      commit(r, NaN);
+      // Repeats that waited for this architecture are trained after all.
+      queue.unshift(...repeats.settle(r));
     };
 
     if (states.length === 0) {

@@ -10,6 +10,7 @@ import { ActorDiedError } from 'graft/runtime';
 import {
   AgingEvolution,
   Journal,
+  RandomSearch,
   ResultsCsv,
   SearchAbortedError,
   builtinSpaces,
@@ -21,6 +22,7 @@ import {
   type EvaluationWorker,
   type JournalRecord,
   type SearchDriverOptions,
+  type SearchStrategy,
 } from 'graft/nas';
 
 const space = builtinSpaces['synthetic']!;
@@ -168,6 +170,59 @@ describe('search driver', () => {
     expect(byId(cutFile)).to.deep.equal(byId(full.journal.file));
     const ids = outcomes(cutFile).map((r) => r.id).sort((x, y) => x - y);
     expect(ids).to.deep.equal([...Array(12).keys()]);
+  });
+
+  /** Distinct valid choice vectors of the space. */
+  function validArchs(n: number): number[][] {
+    const random = new RandomSearch(space, 5);
+    const out = new Map<string, number[]>();
+    while (out.size < n) {
+      const { arch } = random.propose();
+      out.set(arch.join(), arch);
+    }
+    return [...out.values()];
+  }
+
+  /** Proposes the given architectures in order, each a child of nothing. */
+  function scripted(archs: number[][]): SearchStrategy {
+    let next = 0;
+    return { propose: () => ({ id: next, arch: archs[next++]!, parent: null }), tell: () => {} };
+  }
+
+  it('gives a repeated architecture the first result, cached, whether it comes during or after that training', async () => {
+    const [a, b, c] = validArchs(3);
+    // Three workers: 2 repeats 0 while 0 is still training (and waits), 4 repeats it after.
+    const w = [worker('w1'), worker('w2'), worker('w3')];
+    const o = options(w, { strategy: scripted([a!, b!, a!, c!, a!]), maxEvals: 5 });
+    const summary = await runSearchDriver(o);
+    o.journal.close();
+    expect(summary.evaluated).to.equal(5);
+    expect(w.flatMap((x) => x.tasks).sort()).to.deep.equal([0, 1, 3]);
+    const byId = new Map(outcomes(o.journal.file).map((r) => [r.id, r]));
+    for (const id of [2, 4]) {
+      const r = byId.get(id)!;
+      expect(r.kind === 'evaluation' && r.repeatOf).to.equal(0);
+      expect(r.kind === 'evaluation' && r.score).to.equal(byId.get(0)!.kind === 'evaluation' && (byId.get(0) as { score: number }).score);
+      expect(r.kind === 'evaluation' && r.trainSeconds).to.equal(0);
+    }
+    expect((byId.get(0) as { repeatOf?: number }).repeatOf).to.equal(undefined);
+    const rows = readFileSync(join(dir, 'results.csv'), 'utf8').trim().split('\n').slice(1);
+    expect(rows.filter((r) => r.endsWith(',repeat')).map((r) => Number(r.split(',')[0])).sort()).to.deep.equal([2, 4]);
+  });
+
+  it('trains a waiting repeat after all when the first evaluation of its architecture fails', async () => {
+    const [a, b] = validArchs(2);
+    const o = options([worker('w1', (t) => (t.id === 0 ? 'bad' : 'ok')), worker('w2', (t) => (t.id === 0 ? 'bad' : 'ok'))], {
+      strategy: scripted([a!, a!, b!]),
+      maxEvals: 3,
+      maxRetries: 0,
+    });
+    const summary = await runSearchDriver(o);
+    o.journal.close();
+    expect(summary.failed).to.equal(1);
+    const one = outcomes(o.journal.file).find((r) => r.id === 1)!;
+    expect(one.kind).to.equal('evaluation');
+    expect((one as { repeatOf?: number }).repeatOf).to.equal(undefined);
   });
 
   it('stops proposing when the walltime leaves no room, and finishes what is in flight', async () => {
