@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
 import type { SearchOptions } from '../nas/index.js';
 // The run directory's layout only: nas/index.js would load tfjs, which `graft submit` never needs.
-import { kConfigFile } from '../nas/run-files.js';
+import { kConfigFile, kJournalFile } from '../nas/run-files.js';
+import { donorDirs } from '../nas/search-options.js';
 import { optionsHelp, parseConfigObject, parseFlags, type OptionSpec, type OptionValues } from './options.js';
 
 export const kSearchDefaults: SearchOptions = {
@@ -29,6 +30,7 @@ export const kSearchDefaults: SearchOptions = {
   actorsPerRank: 0,
   transfer: 'prefix',
   transferMode: 'finetune',
+  donorsFrom: null,
   seed: 1,
   out: 'runs/search',
   walltime: null,
@@ -56,8 +58,9 @@ export const kSearchOptionSpecs: readonly OptionSpec[] = [
   { key: 'trainSize', type: { kind: 'int', min: 1 }, placeholder: 'N', help: 'training samples per candidate' },
   { key: 'valSize', type: { kind: 'int', min: 1 }, placeholder: 'N', help: 'validation samples per candidate' },
   { key: 'actorsPerRank', type: { kind: 'int', min: 0 }, placeholder: 'N', help: 'training actors on each rank (0: one per GPU, 1 without GPUs)' },
-  { key: 'transfer', type: { kind: 'enum', values: ['none', 'prefix'] }, placeholder: 'POLICY', help: 'weight transfer: none, or prefix (longest common layer-id prefix)' },
+  { key: 'transfer', type: { kind: 'enum', values: ['none', 'prefix', 'parent', 'shape', 'partial'] }, placeholder: 'RULE', help: 'weight transfer: none; prefix (longest common layer-id prefix); parent (the evolutionary parent); shape (prefix + later layers of the same op, shape and position); partial (shape + overlapping slices of resized layers)' },
   { key: 'transferMode', type: { kind: 'enum', values: ['finetune', 'freeze'] }, placeholder: 'MODE', help: 'transferred layers keep training (finetune) or not (freeze)' },
+  { key: 'donorsFrom', type: { kind: 'string' }, placeholder: 'DIR[,DIR…]', help: "earlier searches' run directories whose best models are donors from the start" },
   { key: 'seed', type: { kind: 'int', min: 0 }, placeholder: 'N', help: 'seed of the search and of every initialisation' },
   { key: 'out', type: { kind: 'string' }, placeholder: 'DIR', help: 'run directory: journal.jsonl, results.csv, config.json, models/' },
   { key: 'walltime', type: { kind: 'duration' }, placeholder: 'TIME', help: 'stop proposing in time to finish before this (90m, 2h, HH:MM:SS)' },
@@ -68,6 +71,13 @@ export const kSearchOptionSpecs: readonly OptionSpec[] = [
   { key: 'evalTimeout', type: { kind: 'duration' }, placeholder: 'TIME', help: 'give up on an evaluation after this long and retry it elsewhere (default: 10x the longest so far, at least 1m)' },
   { key: 'progress', type: { kind: 'boolean' }, help: 'live progress line on a terminal (--no-progress to turn off)' },
 ];
+
+/** The search's row for `key`, with the help another command (topk, pairs) shows for it. */
+export function searchSpec(key: keyof SearchOptions, help: string): OptionSpec {
+  const spec = kSearchOptionSpecs.find((s) => s.key === key);
+  if (!spec) throw new Error(`no search option '${key}'`);
+  return { ...spec, help };
+}
 
 /** Control options read beside the table: not part of the stored config. */
 const kControlSpecs: readonly OptionSpec[] = [
@@ -124,6 +134,11 @@ export function resolveSearchConfig(argv: readonly string[]): ResolvedSearchConf
     checkOneBudget(flags);
   }
   const merged = { ...base, ...flags, ...(typeof resume === 'string' ? { out: resume } : {}) } as unknown as SearchOptions;
+  for (const dir of donorDirs(merged.donorsFrom)) {
+    if (!existsSync(join(dir, kJournalFile))) {
+      throw new InvalidArgumentError(`--donors-from ${dir}: not a search run directory (it has no ${kJournalFile})`, { details: { option: 'donorsFrom', dir } });
+    }
+  }
   if (merged.sample > merged.population) {
     throw new InvalidArgumentError(`--sample (${merged.sample}) must not exceed --population (${merged.population})`, { details: { option: 'sample' } });
   }

@@ -2,19 +2,12 @@
 // `graft search` (data sizes, actors, backend) are checked by the search's own table rows.
 
 import { InvalidArgumentError } from '../errors.js';
-import type { SearchOptions, TopKOptions } from '../nas/index.js';
+import type { TopKOptions } from '../nas/index.js';
 import { optionsHelp, parseFlags, type OptionSpec } from './options.js';
-import { kSearchOptionSpecs } from './search-config.js';
+import { searchSpec } from './search-config.js';
 
 /** The top-K phase's own settings when not given; the rest default to the search's. */
 const kTopKDefaults = { k: 5, maxEpochs: 30, patience: 3, minDelta: 0.001 } as const;
-
-/** The search's row for `key`, with the help `graft topk` shows for it. */
-function searchSpec(key: keyof SearchOptions, help: string): OptionSpec {
-  const spec = kSearchOptionSpecs.find((s) => s.key === key);
-  if (!spec) throw new Error(`no search option '${key}'`);
-  return { ...spec, help };
-}
 
 const kTopKSpecs: readonly OptionSpec[] = [
   { key: 'k', type: { kind: 'int', min: 1 }, placeholder: 'K', help: 'how many of the best candidates to train fully' },

@@ -1,15 +1,18 @@
 // nas/evaluate-candidate.ts: one candidate's evaluation, as a training actor runs it: build
-// the model (seeded), find the donor sharing the longest prefix of layer ids, fetch and load
-// its layers, train for the budget, score on validation, save the checkpoint for the top-K
-// phase, and store the new layers (a frozen transferred layer is referenced, not copied).
-// A donor that cannot be reached only means fewer transferred layers, never a failed
-// candidate. Runs in any thread with tfjs loaded.
+// the model (seeded), choose the donor and its layers by the transfer rule (donor-rules.ts),
+// fetch and load them, train for the budget, score on validation, save the checkpoint for the
+// top-K phase, and store the new layers (a frozen layer taken whole under its own id is
+// referenced, not copied). A candidate is never its own donor (an earlier attempt of it may
+// be stored). A donor that cannot be reached only means fewer transferred layers, never a
+// failed candidate. Runs in any thread with tfjs loaded.
 
 import type * as tf from '@tensorflow/tfjs';
-import type { Dataset } from '../train/index.js';
-import { buildModel, extractLayers, loadLayers, saveModel, trainModel } from '../train/index.js';
-import type { DonorMatch, LayerRecord, LayerRef, StoreClient } from '../store/index.js';
+import type { Dataset, TrainOptions } from '../train/index.js';
+import { buildModel, countParams, extractLayers, loadLayers, saveModel, trainModel } from '../train/index.js';
+import type { LayerRecord, LayerRef, StoreClient } from '../store/index.js';
 import { log } from '../util/log.js';
+import { planTransfer, type CandidateLayer } from './donor-rules.js';
+import { donorOf } from './donor-runs.js';
 import type { EvaluationRecord } from './evaluation-record.js';
 import { checkpointDir } from './run-files.js';
 import type { EvaluationResult, EvaluationTask } from './evaluation-task.js';
@@ -26,6 +29,8 @@ export interface CandidateSettings {
   transferMode: TransferMode;
   /** Run directory: checkpoints go to `<out>/models/<id>/`. */
   out: string;
+  /** Earlier searches whose models were loaded as donors (`--donors-from`), in order. */
+  donorRuns?: string[];
 }
 
 export interface CandidateContext {
@@ -37,21 +42,26 @@ export interface CandidateContext {
   actor: string;
 }
 
+/** How every candidate trains: the budget (epochs or steps), batch size, learning rate and seed. */
+export function candidateTraining(s: Pick<CandidateSettings, 'epochs' | 'steps' | 'batchSize' | 'learningRate' | 'seed'>): TrainOptions {
+  const budget = s.steps != null ? { steps: s.steps } : { epochs: s.epochs };
+  return { ...budget, batchSize: s.batchSize, learningRate: s.learningRate, seed: s.seed };
+}
+
 export async function evaluateCandidate(ctx: CandidateContext, task: EvaluationTask): Promise<EvaluationResult> {
   const started = performance.now();
   const s = ctx.settings;
   const model = buildModel(task.architecture, { seed: s.seed });
   try {
-    const weighted = model.layers.filter((l) => l.weights.length > 0).map((l) => l.name);
     const transfer: EvaluationRecord['transfer'] = {
-      donorId: null, layersMatched: 0, layersTransferred: 0, layersSkipped: 0, bytesFetched: 0, fetchSeconds: 0, source: 'none',
+      donorId: null, rule: s.transfer, layersMatched: 0, layersTransferred: 0, layersSkipped: 0,
+      paramsTransferred: 0, paramsTotal: countParams(model), bytesFetched: 0, fetchSeconds: 0, source: 'none',
     };
     const reusable = new Map<string, LayerRef>();
-    if (s.transfer === 'prefix' && ctx.layers && weighted.length > 0) {
-      await transferPrefix(ctx, model, weighted, transfer, reusable);
+    if (s.transfer !== 'none' && ctx.layers && model.layers.some((l) => l.weights.length > 0)) {
+      await transferLayers(ctx, task, model, transfer, reusable);
     }
-    const budget = s.steps != null ? { steps: s.steps } : { epochs: s.epochs };
-    const result = await trainModel(model, ctx.dataset, { ...budget, batchSize: s.batchSize, learningRate: s.learningRate, seed: s.seed });
+    const result = await trainModel(model, ctx.dataset, candidateTraining(s));
     await saveModel(model, checkpointDir(s.out, task.id));
     if (ctx.layers && Number.isFinite(result.score)) {
       const records = extractLayers(model);
@@ -77,44 +87,75 @@ export async function evaluateCandidate(ctx: CandidateContext, task: EvaluationT
   }
 }
 
-async function transferPrefix(
+/** The candidate's weighted layers with their tensor shapes, in model order. */
+function candidateLayers(model: tf.LayersModel): CandidateLayer[] {
+  return model.layers
+    .filter((l) => l.weights.length > 0)
+    .map((l) => ({ name: l.name, tensors: l.weights.map((w) => ({ name: w.originalName.slice(l.name.length + 1), shape: w.shape as number[] })) }));
+}
+
+/** The donor and its layers by the rule: the parent, or the longest shared prefix (with all its layers for shape rules). */
+async function chooseDonor(ctx: CandidateContext, task: EvaluationTask, layers: CandidateLayer[]): Promise<{ modelId: string; matched: number; layers: LayerRef[] } | null> {
+  const store = ctx.layers!;
+  const rule = ctx.settings.transfer;
+  if (rule === 'parent') {
+    if (task.parent === null) return null;
+    const parent = await store.model(String(task.parent));
+    if (!parent) return null;
+    const ids = new Set(layers.map((l) => l.name));
+    return { modelId: parent.modelId, matched: parent.layers.filter((l) => ids.has(l.layerId)).length, layers: parent.layers };
+  }
+  const match = await store.donor(layers.map((l) => l.name), [String(task.id)]);
+  if (!match || match.matched === 0) return null;
+  if (rule === 'prefix') return match;
+  const whole = await store.model(match.modelId);
+  return { modelId: match.modelId, matched: match.matched, layers: whole?.layers ?? match.layers };
+}
+
+async function transferLayers(
   ctx: CandidateContext,
+  task: EvaluationTask,
   model: tf.LayersModel,
-  weighted: string[],
   transfer: EvaluationRecord['transfer'],
   reusable: Map<string, LayerRef>,
 ): Promise<void> {
-  let match: DonorMatch | null;
+  const rule = ctx.settings.transfer as Exclude<typeof ctx.settings.transfer, 'none'>;
+  const layers = candidateLayers(model);
+  let donor: Awaited<ReturnType<typeof chooseDonor>>;
   try {
-    match = await ctx.layers!.donor(weighted);
+    donor = await chooseDonor(ctx, task, layers);
   } catch (err) {
     log('warn', 'nas.transfer.query_failed', { error: err });
     return;
   }
-  if (!match || match.matched === 0) return;
-  transfer.donorId = Number(match.modelId);
-  transfer.layersMatched = match.matched;
+  if (!donor) return;
+  const plan = planTransfer(rule, layers, donor.layers);
+  if (plan.refs.length === 0) return;
+  Object.assign(transfer, donorOf(donor.modelId, ctx.settings.donorRuns ?? []));
+  transfer.layersMatched = donor.matched;
   try {
-    const fetched = await ctx.layers!.fetch(match.layers);
+    const fetched = await ctx.layers!.fetch(plan.refs);
     let report;
     try {
-      report = loadLayers(model, fetched.layers, { mode: ctx.settings.transferMode });
+      report = loadLayers(model, fetched.layers, { mode: ctx.settings.transferMode, targets: plan.targets, partial: rule === 'partial' });
     } finally {
       // Layers from this rank's memory are views of it, pinned until released: loading
       // copied them into the model, so let them go at once.
       fetched.release();
     }
-    transfer.layersTransferred = report.loaded.length;
+    transfer.layersTransferred = report.loaded.length + report.partial.length;
     transfer.layersSkipped = report.skipped.length + fetched.missing.length;
+    transfer.paramsTransferred = report.paramsLoaded;
     transfer.bytesFetched = fetched.bytes;
     transfer.fetchSeconds = fetched.seconds;
     transfer.source = fetched.source;
+    // A layer taken whole under its own id is the donor's layer: a frozen one is stored as a reference.
     const loaded = new Set(report.loaded);
-    for (const ref of match.layers) if (loaded.has(ref.layerId)) reusable.set(ref.layerId, ref);
+    for (const ref of plan.refs) if (plan.targets.get(ref.layerId) === ref.layerId && loaded.has(ref.layerId)) reusable.set(ref.layerId, ref);
   } catch (err) {
     // The candidate trains from its own initial weights instead.
-    transfer.layersSkipped = match.matched;
-    log('warn', 'nas.transfer.failed', { donor: match.modelId, error: err });
+    transfer.layersSkipped = plan.refs.length;
+    log('warn', 'nas.transfer.failed', { donor: donor.modelId, error: err });
   }
 }
 

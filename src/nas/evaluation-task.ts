@@ -7,6 +7,8 @@ import type { EvaluationRecord } from './evaluation-record.js';
 export interface EvaluationTask {
   id: number;
   arch: number[];
+  /** The candidate it mutated from (the 'parent' transfer rule's donor); null for a random one. */
+  parent: number | null;
   architecture: Architecture;
   /** 0 on the first try, then 1, 2, … when retried on another actor. */
   attempt: number;

@@ -19,8 +19,11 @@ export { runSearch, makeStrategy, type SearchRunOptions, type SearchRunResult } 
 export { runTopK, type TopKOptions, type TopKResult, type TopKPairResult } from './topk.js';
 export { kJournalFile, kResultsFile, kConfigFile, checkpointDir } from './run-files.js';
 export { loadSearchData, checkDataSpec, type DataRequest } from './load-data.js';
+export { planTransfer, type CandidateLayer, type TransferPlan } from './donor-rules.js';
 export { TrainingActor, type TrainingActorArgs } from './training-actor.js';
-export { evaluateCandidate, type CandidateContext, type CandidateSettings } from './evaluate-candidate.js';
+export { evaluateCandidate, candidateTraining, type CandidateContext, type CandidateSettings } from './evaluate-candidate.js';
 export { reseedStore } from './reseed-store.js';
 export { RetentionPolicy } from './retention.js';
-export { TopKActor, type TopKActorArgs, type TopKJob, type TopKTraining } from './topk-actor.js';
+export { RetrainActor, type RetrainActorArgs, type TopKJob, type TopKTraining, type TwinJob } from './retrain-actor.js';
+export { runPairs, pairCandidates, type PairsOptions, type PairsResult } from './pairs.js';
+export { bestDistinct } from './topk.js';

@@ -9,11 +9,14 @@ export class RetentionPolicy {
   readonly #apply: (keep: string[]) => void;
   readonly #recent: string[] = [];
   readonly #top: Array<{ id: string; score: number }> = [];
+  /** Models kept for the whole search whatever their results (donors from earlier searches). */
+  readonly #pinned: string[];
   #sinceApplied = 0;
 
-  constructor(options: { population: number; best: number }, apply: (keep: string[]) => void) {
+  constructor(options: { population: number; best: number; pinned?: readonly string[] }, apply: (keep: string[]) => void) {
     this.#population = Math.max(1, options.population);
     this.#best = options.best;
+    this.#pinned = [...(options.pinned ?? [])];
     this.#apply = apply;
   }
 
@@ -33,6 +36,6 @@ export class RetentionPolicy {
   }
 
   keep(): string[] {
-    return [...new Set([...this.#recent, ...this.#top.map((t) => t.id)])];
+    return [...new Set([...this.#pinned, ...this.#recent, ...this.#top.map((t) => t.id)])];
   }
 }

@@ -228,7 +228,7 @@ export function runSearchDriver(o: SearchDriverOptions): Promise<SearchSummary> 
         recordFailure(c, err);
         return;
       }
-      const task: EvaluationTask = { id: c.proposal.id, arch: c.proposal.arch, architecture, attempt: c.attempt };
+      const task: EvaluationTask = { id: c.proposal.id, arch: c.proposal.arch, parent: c.proposal.parent, architecture, attempt: c.attempt };
       let settled = false;
       let timer: NodeJS.Timeout | undefined;
       const call = state.worker.evaluate(task);

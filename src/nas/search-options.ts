@@ -1,6 +1,6 @@
 // nas/search-options.ts: the one typed, complete options object a search runs with. Built by
 // config/ from defaults, a config file and flags; stored as `config.json` in the run directory
-// so `--resume` runs the same search.
+// so `--resume` runs the same search. Types, and one helper that reads a field.
 
 import type { TransferRule } from './evaluation-record.js';
 
@@ -32,6 +32,8 @@ export interface SearchOptions {
   actorsPerRank: number;
   transfer: TransferPolicy;
   transferMode: TransferMode;
+  /** Earlier searches' run directories, comma-separated, whose best models are donors from the start (null: none). */
+  donorsFrom: string | null;
   seed: number;
   out: string;
   /** Seconds this run may take, e.g. the batch job's limit (null: unlimited); a resumed run gets its own. */
@@ -48,4 +50,9 @@ export interface SearchOptions {
   evalTimeout: number | null;
   /** Rank 0's live progress line on a terminal. */
   progress: boolean;
+}
+
+/** The run directories of `--donors-from` (comma-separated). */
+export function donorDirs(donorsFrom: string | null): string[] {
+  return (donorsFrom ?? '').split(',').map((d) => d.trim()).filter((d) => d !== '');
 }

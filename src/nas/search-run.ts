@@ -20,9 +20,10 @@ import { checkSpaceFits } from './parse-space.js';
 import { RankStores } from './rank-stores.js';
 import { RetentionPolicy } from './retention.js';
 import { reseedStore } from './reseed-store.js';
+import { loadDonorRuns, readDonorRuns } from './donor-runs.js';
 import { ResultsCsv } from './results-csv.js';
 import { runSearchDriver, type Progress, type SearchSummary } from './search-driver.js';
-import type { SearchOptions } from './search-options.js';
+import { donorDirs, type SearchOptions } from './search-options.js';
 import { AgingEvolution, RandomSearch, type SearchStrategy } from './search-strategy.js';
 import type { SearchSpace } from './search-space.js';
 import { spawnOnEveryRank } from './spawn-actors.js';
@@ -55,7 +56,7 @@ export async function runSearch(run: SearchRunOptions): Promise<SearchRunResult 
   const transport = await openTransport();
   setLogFields({ rank: transport.rank });
   const runtime = await init({ transport });
-  const stores = o.transfer === 'prefix' ? new RankStores(runtime, transport, o) : null;
+  const stores = o.transfer !== 'none' ? new RankStores(runtime, transport, o) : null;
   if (!runtime.isDriver) {
     await runtime.serve();
     await stores?.close().catch(() => {});
@@ -89,10 +90,15 @@ async function drive(run: SearchRunOptions, space: SearchSpace, runtime: Runtime
   const journal = new Journal(journalFile, validLength);
   try {
     const csv = new ResultsCsv(join(o.out, kResultsFile), replay);
+    const donorRuns = readDonorRuns(donorDirs(o.donorsFrom), o.task);
+    if (donorRuns.length > 0 && !stores) {
+      throw new InvalidArgumentError('--donors-from needs weight transfer: drop --transfer none', { details: { option: 'donorsFrom' } });
+    }
     if (run.resume && stores) await reseedStore(stores.store, o.out, replay, o.population, o.backend);
-    const workers = await spawnWorkers(runtime, o);
+    const pinned = stores && donorRuns.length > 0 ? await loadDonorRuns(stores.store, donorRuns, shape, o.backend) : [];
+    const workers = await spawnWorkers(runtime, o, donorRuns.map((r) => r.dir));
     // Stores keep the population and the best candidates; the rest goes every P results.
-    const retention = stores ? new RetentionPolicy({ population: o.population, best: kKeptBest }, (keep) => stores.retainEverywhere(keep)) : null;
+    const retention = stores ? new RetentionPolicy({ population: o.population, best: kKeptBest, pinned }, (keep) => stores.retainEverywhere(keep)) : null;
     run.onStart?.({ ranks: runtime.size, actors: workers.length, out: o.out, resumed: replay.filter((r) => r.kind === 'evaluation' || r.kind === 'failure').length });
     const summary = await runSearchDriver({
       strategy: makeStrategy(space, o),
@@ -125,15 +131,15 @@ export function makeStrategy(space: SearchSpace, o: SearchOptions): SearchStrate
  * Spawns the training actors on every rank (`actorsPerRank`, or with 0 one per GPU, each
  * holding its GPU) and waits until each has loaded its backend and data.
  */
-async function spawnWorkers(runtime: Runtime, o: SearchOptions): Promise<EvaluationWorker[]> {
-  const settings = { epochs: o.epochs, steps: o.steps, batchSize: o.batchSize, learningRate: o.learningRate, seed: o.seed, transfer: o.transfer, transferMode: o.transferMode, out: o.out };
+async function spawnWorkers(runtime: Runtime, o: SearchOptions, donorRuns: string[]): Promise<EvaluationWorker[]> {
+  const settings = { epochs: o.epochs, steps: o.steps, batchSize: o.batchSize, learningRate: o.learningRate, seed: o.seed, transfer: o.transfer, transferMode: o.transferMode, out: o.out, donorRuns };
   const data = { data: o.data, task: o.task, trainSize: o.trainSize, valSize: o.valSize, testSize: o.valSize, seed: o.seed };
   return spawnOnEveryRank(runtime, {
     perRank: o.actorsPerRank,
     kind: 'training',
     start: async ({ rank, index, resources }): Promise<EvaluationWorker> => {
       const name = `r${rank}a${index}`;
-      const args: TrainingActorArgs = { settings, data, backend: o.backend, rank, name, useStore: o.transfer === 'prefix' };
+      const args: TrainingActorArgs = { settings, data, backend: o.backend, rank, name, useStore: o.transfer !== 'none' };
       const actor: Remote<TrainingActor> = await runtime.spawn<TrainingActor>(kActorModule, 'TrainingActor', [args], { rank, resources, maxRestarts: 2 });
       await actor.ready();
       return { name, evaluate: (task) => actor.evaluate(task) };

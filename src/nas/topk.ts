@@ -1,25 +1,19 @@
-// nas/topk.ts: the top-K phase (CLUSTER'21, section V): the K best candidates of a finished
-// search are trained fully, once from their NAS checkpoint and once from scratch with the
-// same seed and data, both with early stopping; each training is journaled as a TopKRecord
-// and the ratio scratch/checkpoint of epochs and time says how much training the transfer
-// saved. The trainings run on TopKActors across every rank, the same locally and under
-// mpirun; trainings already in the journal are not run again, so the phase resumes.
+// nas/topk.ts: the top-K phase (CLUSTER'21, section V): the K best distinct architectures of
+// a finished search are trained fully, once from their NAS checkpoint and once from scratch
+// with the same seed and data, both with early stopping and with every layer trainable (a
+// checkpoint saved with frozen layers is unfrozen, so both arms train the same layers); each
+// training is journaled as a TopKRecord and the ratio scratch/checkpoint of epochs and time
+// says how much training the transfer saved. Runs on RetrainActors across every rank
+// (retrain-phase.ts); trainings already in the journal are not run again, so the phase resumes.
 
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { init, type Remote, type Runtime } from '../runtime/index.js';
-import { openTransport } from '../transport/index.js';
-import { log, setLogFields } from '../util/log.js';
-import { resolveSearchSpace } from './builtin-spaces.js';
 import { JournalError } from './errors.js';
 import type { EvaluationRecord, JournalRecord, TopKRecord } from './evaluation-record.js';
-import { Journal, readJournal } from './journal.js';
-import { loadSearchData, type DataRequest } from './load-data.js';
-import { kConfigFile, kJournalFile } from './run-files.js';
-import type { SearchOptions } from './search-options.js';
-import { spawnOnEveryRank } from './spawn-actors.js';
+import { keyOf } from './repeats.js';
+import type { TopKJob } from './retrain-actor.js';
+import { runRetrainPhase } from './retrain-phase.js';
+import { kJournalFile } from './run-files.js';
 import { toArchitecture } from './to-architecture.js';
-import type { TopKActor, TopKActorArgs, TopKJob } from './topk-actor.js';
 
 export interface TopKOptions {
   /** The search's run directory. */
@@ -55,95 +49,39 @@ export interface TopKResult {
   failed: number[];
 }
 
-const kActorModule = new URL('./topk-actor.js', import.meta.url);
-const kMaxAttempts = 3;
-
 /** Runs the phase; resolves with the result on the driver and null on every other rank. */
 export async function runTopK(o: TopKOptions): Promise<TopKResult | null> {
-  // Checked on every rank before the job starts, so a bad directory stops every rank alike.
-  const search = readConfig(o.dir);
-  const { records, validLength } = readJournal(join(o.dir, kJournalFile));
-  const best = bestCandidates(records, o.k, join(o.dir, kJournalFile));
-  const transport = await openTransport();
-  setLogFields({ rank: transport.rank });
-  const runtime = await init({ transport });
-  if (!runtime.isDriver) {
-    await runtime.serve();
-    return null;
-  }
-  try {
-    return await drive(o, search, records, validLength, best, runtime);
-  } finally {
-    await runtime.shutdown();
-  }
-}
-
-async function drive(o: TopKOptions, search: SearchOptions, records: JournalRecord[], validLength: number, best: EvaluationRecord[], runtime: Runtime): Promise<TopKResult> {
-  const data: DataRequest = {
-    data: search.data,
-    task: search.task ?? 'classification',
-    trainSize: o.trainSize ?? search.trainSize,
-    valSize: o.valSize ?? search.valSize,
-    testSize: o.testSize ?? o.valSize ?? search.valSize,
-    seed: search.seed,
-  };
-  const dataset = await loadSearchData(data);
-  const space = resolveSearchSpace(search.space);
-  const shape = { inputShape: dataset.featureShape, output: { units: dataset.outputUnits, task: dataset.task } };
-  const done = new Map<string, TopKRecord>();
-  for (const r of records) if (r.kind === 'topk') done.set(`${r.id}/${r.start}`, r);
-  const queue: Array<TopKJob & { attempts: number }> = [];
-  for (const e of best) {
-    for (const start of ['checkpoint', 'scratch'] as const) {
-      if (!done.has(`${e.id}/${start}`)) queue.push({ id: e.id, start, architecture: toArchitecture(space, e.arch, shape), attempts: 0 });
-    }
-  }
-  const journal = new Journal(join(o.dir, kJournalFile), validLength);
-  try {
-    if (queue.length > 0) {
-      const args: TopKActorArgs = {
-        data,
-        backend: o.backend ?? search.backend ?? null,
-        out: o.dir,
-        training: { maxEpochs: o.maxEpochs, patience: o.patience, minDelta: o.minDelta, batchSize: search.batchSize, learningRate: search.learningRate, seed: search.seed },
-      };
-      const actors = await spawnOnEveryRank(runtime, {
-        perRank: o.actorsPerRank ?? 0,
-        kind: 'top-K',
-        limit: queue.length,
-        start: async ({ rank, resources }) => {
-          const actor: Remote<TopKActor> = await runtime.spawn<TopKActor>(kActorModule, 'TopKActor', [args], { rank, resources, maxRestarts: 1 });
-          await actor.ready();
-          return actor;
-        },
-      });
-      // Each actor takes the next training as it finishes one; a training whose actor died
-      // goes back to the queue for any actor, up to kMaxAttempts tries.
-      await Promise.all(
-        actors.map(async (actor) => {
-          let deaths = 0;
-          for (let job = queue.shift(); job; job = queue.shift()) {
-            try {
-              const record = await actor.train({ id: job.id, start: job.start, architecture: job.architecture });
-              journal.append(record);
-              done.set(`${record.id}/${record.start}`, record);
-              o.onRecord?.(record);
-            } catch (err) {
-              log('warn', 'topk.training.error', { id: job.id, start: job.start, attempt: job.attempts, error: err });
-              if (++job.attempts < kMaxAttempts) queue.push(job);
-              // An actor that died twice (past its restart) leaves the rest to the others.
-              if ((err as { code?: unknown }).code === 'ERR_ACTOR_DIED' && ++deaths >= 2) return;
-            }
-          }
-        }),
+  const outcome = await runRetrainPhase<TopKJob, TopKRecord>({
+    dir: o.dir,
+    kind: 'top-K',
+    actorsPerRank: o.actorsPerRank ?? 0,
+    check: (_, records) => void bestDistinct(records, o.k, join(o.dir, kJournalFile)),
+    data: (search) => ({
+      data: search.data,
+      task: search.task ?? 'classification',
+      trainSize: o.trainSize ?? search.trainSize,
+      valSize: o.valSize ?? search.valSize,
+      testSize: o.testSize ?? o.valSize ?? search.valSize,
+      seed: search.seed,
+    }),
+    settings: (search) => ({
+      backend: o.backend ?? search.backend ?? null,
+      topk: { maxEpochs: o.maxEpochs, patience: o.patience, minDelta: o.minDelta, batchSize: search.batchSize, learningRate: search.learningRate, seed: search.seed },
+    }),
+    jobs: (_, records, space, shape) => {
+      const done = trainedOf(records);
+      return bestDistinct(records, o.k, '').flatMap((e) =>
+        (['checkpoint', 'scratch'] as const).filter((start) => !done.has(`${e.id}/${start}`)).map((start) => ({ id: e.id, start, architecture: toArchitecture(space, e.arch, shape) })),
       );
-    }
-  } finally {
-    journal.close();
-  }
+    },
+    run: (actor, job) => actor.train(job),
+    onRecord: o.onRecord,
+  });
+  if (!outcome) return null;
+  const done = trainedOf(outcome.records);
   const pairs: TopKPairResult[] = [];
   const failed: number[] = [];
-  for (const e of best) {
+  for (const e of bestDistinct(outcome.records, o.k, '')) {
     const checkpoint = done.get(`${e.id}/checkpoint`);
     const scratch = done.get(`${e.id}/scratch`);
     if (checkpoint && scratch) pairs.push({ id: e.id, searchScore: e.score, checkpoint, scratch });
@@ -158,17 +96,23 @@ async function drive(o: TopKOptions, search: SearchOptions, records: JournalReco
   };
 }
 
-function bestCandidates(records: JournalRecord[], k: number, file: string): EvaluationRecord[] {
-  const evaluations = records.filter((r): r is EvaluationRecord => r.kind === 'evaluation' && Number.isFinite(r.score));
-  if (evaluations.length === 0) throw new JournalError(`${file} has no evaluated candidate to train`, { details: { file } });
-  return [...evaluations].sort((a, b) => b.score - a.score || a.id - b.id).slice(0, k);
+function trainedOf(records: readonly JournalRecord[]): Map<string, TopKRecord> {
+  const done = new Map<string, TopKRecord>();
+  for (const r of records) if (r.kind === 'topk') done.set(`${r.id}/${r.start}`, r);
+  return done;
 }
 
-function readConfig(dir: string): SearchOptions {
-  const file = join(dir, kConfigFile);
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as SearchOptions;
-  } catch (cause) {
-    throw new JournalError(`${dir} is not a search run directory: cannot read ${kConfigFile}`, { cause, details: { file } });
+/**
+ * The K best evaluations of distinct architectures (a repeat of an architecture already
+ * chosen is skipped: it is the same model, and a cached repeat has no checkpoint of its own).
+ */
+export function bestDistinct(records: readonly JournalRecord[], k: number, file: string): EvaluationRecord[] {
+  const evaluations = records.filter((r): r is EvaluationRecord => r.kind === 'evaluation' && r.repeatOf === undefined && Number.isFinite(r.score));
+  if (evaluations.length === 0) throw new JournalError(`${file} has no evaluated candidate to train`, { details: { file } });
+  const chosen = new Map<string, EvaluationRecord>();
+  for (const e of [...evaluations].sort((a, b) => b.score - a.score || a.id - b.id)) {
+    if (chosen.size >= k) break;
+    if (!chosen.has(keyOf(e.arch))) chosen.set(keyOf(e.arch), e);
   }
+  return [...chosen.values()];
 }

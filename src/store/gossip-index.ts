@@ -30,6 +30,15 @@ export interface DonorMatch {
   layers: LayerRef[];
 }
 
+/** One live stored model with every one of its layers (for donor rules that look past the prefix). */
+export interface StoredModel {
+  modelId: string;
+  owner: number;
+  score: number;
+  createdAt: number;
+  layers: LayerRef[];
+}
+
 export interface GossipStats {
   rounds: number;
   messagesSent: number;
@@ -143,13 +152,31 @@ export class GossipIndex {
   }
 
   /** The live model sharing the longest prefix of `layerIds` (ties: better score, then newer),
-   * or null when none shares even the first layer. Answered from this rank's replica. */
-  donor(layerIds: readonly string[]): DonorMatch | null {
-    const hit = this.#prefix.longestPrefix(layerIds);
-    if (!hit) return null;
-    const e = hit.model.entry;
-    const layers = e.layers.slice(0, hit.matched).map((l) => this.resolve(e.modelId, l));
-    return { modelId: e.modelId, owner: e.owner, score: e.score, createdAt: e.createdAt, matched: hit.matched, layers };
+   * or null when none shares even the first layer; models in `exclude` (a candidate's own
+   * earlier attempt, say) are never the answer. Answered from this rank's replica. */
+  donor(layerIds: readonly string[], exclude: readonly string[] = []): DonorMatch | null {
+    // Set aside for the one query: the trie keeps one best model per node, so an excluded
+    // model cannot be skipped in the walk. Each is O(its layers) to take out and put back.
+    const aside = exclude.flatMap((id) => {
+      const entry = this.#entries.get(id);
+      return entry && this.#prefix.remove(id) ? [entry] : [];
+    });
+    try {
+      const hit = this.#prefix.longestPrefix(layerIds);
+      if (!hit) return null;
+      const e = hit.model.entry;
+      const layers = e.layers.slice(0, hit.matched).map((l) => this.resolve(e.modelId, l));
+      return { modelId: e.modelId, owner: e.owner, score: e.score, createdAt: e.createdAt, matched: hit.matched, layers };
+    } finally {
+      for (const entry of aside) this.#reindex(entry);
+    }
+  }
+
+  /** A model offered as donor (live, owner not suspected) with all its layers, or null. */
+  model(modelId: string): StoredModel | null {
+    const e = this.#entries.get(modelId);
+    if (!e || !this.#prefix.has(modelId)) return null;
+    return { modelId: e.modelId, owner: e.owner, score: e.score, createdAt: e.createdAt, layers: e.layers.map((l) => this.resolve(e.modelId, l)) };
   }
 
   /** Where the bytes of layer `info` of model `modelId` are, as far as this replica knows. */

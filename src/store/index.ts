@@ -8,7 +8,7 @@ export { LayerStore } from './layer-store.js';
 export type { PutModel, PutResult, RetainResult, StoreStats } from './layer-store.js';
 export type { FetchResult, FetchedLayer, MissingLayer, LayerSource } from './fetch.js';
 export { GossipIndex, kGossipTag } from './gossip-index.js';
-export type { DonorMatch, GossipStats } from './gossip-index.js';
+export type { DonorMatch, StoredModel, GossipStats } from './gossip-index.js';
 export { PrefixIndex } from './prefix-index.js';
 export type { PrefixModel, PrefixMatch } from './prefix-index.js';
 export { betterDonorFirst } from './donor-order.js';

@@ -46,13 +46,15 @@ export interface WireError {
 }
 
 export type StoreRequest =
-  | { kind: 'donor'; id: number; layerIds: string[] }
+  | { kind: 'donor'; id: number; layerIds: string[]; exclude: string[] }
+  | { kind: 'model'; id: number; modelId: string }
   | { kind: 'fetch'; id: number; layers: import('./model-entry.js').LayerRef[] }
   | { kind: 'put'; id: number; model: import('./layer-store.js').PutModel }
   | { kind: 'release'; id: number; fetchId: number };
 
 export type StoreReply =
   | { kind: 'donor'; id: number; match: import('./gossip-index.js').DonorMatch | null }
+  | { kind: 'model'; id: number; model: import('./gossip-index.js').StoredModel | null }
   | { kind: 'fetched'; id: number; result: WireFetchResult }
   | { kind: 'put'; id: number; result: import('./layer-store.js').PutResult }
   | { kind: 'released'; id: number }

@@ -7,7 +7,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { ClosedError, type GraftError } from '../errors.js';
 import { log } from '../util/log.js';
 import type { FetchResult } from './fetch.js';
-import type { DonorMatch } from './gossip-index.js';
+import type { DonorMatch, StoredModel } from './gossip-index.js';
 import type { PutModel, PutResult } from './layer-store.js';
 import type { LayerRef } from './model-entry.js';
 import type { StoreReply, StoreRequest } from './protocol.js';
@@ -27,9 +27,16 @@ export class StoreClient {
     port.on('close', () => this.#failAll(new ClosedError('the store port closed')));
   }
 
-  async donor(layerIds: string[]): Promise<DonorMatch | null> {
-    const reply = await this.#request({ kind: 'donor', layerIds });
+  /** The stored model sharing the longest prefix of `layerIds`, never one in `exclude`. */
+  async donor(layerIds: string[], exclude: string[] = []): Promise<DonorMatch | null> {
+    const reply = await this.#request({ kind: 'donor', layerIds, exclude });
     return (reply as Extract<StoreReply, { kind: 'donor' }>).match;
+  }
+
+  /** A live stored model with all its layers, or null. */
+  async model(modelId: string): Promise<StoredModel | null> {
+    const reply = await this.#request({ kind: 'model', modelId });
+    return (reply as Extract<StoreReply, { kind: 'model' }>).model;
   }
 
   async put(model: PutModel): Promise<PutResult> {

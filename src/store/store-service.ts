@@ -22,7 +22,10 @@ export function serveStore(store: LayerStore, port: MessagePort): () => void {
   const handle = async (req: StoreRequest): Promise<void> => {
     switch (req.kind) {
       case 'donor':
-        reply({ kind: 'donor', id: req.id, match: store.index.donor(req.layerIds) });
+        reply({ kind: 'donor', id: req.id, match: store.index.donor(req.layerIds, req.exclude) });
+        return;
+      case 'model':
+        reply({ kind: 'model', id: req.id, model: store.index.model(req.modelId) });
         return;
       case 'put':
         reply({ kind: 'put', id: req.id, result: await store.put(req.model) });
