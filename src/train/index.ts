@@ -6,7 +6,10 @@ export * from './errors.js';
 export { probeBackends, selectBackend, selectedBackend, isBackendName, kBackendNames, type BackendName } from './backend.js';
 export { wasmGradientKernelNames } from './wasm-kernels.js';
 export { shareDataset, type Dataset, type DataSplit, type Normalization, type SplitOptions } from './data/dataset.js';
-export { loadMnist, defaultMnistDir, type MnistOptions } from './data/mnist.js';
+export {
+  loadMnist, loadFashionMnist, loadIdxImages, checkIdxImages, defaultMnistDir, defaultFashionMnistDir, kFashionMnistDirEnv,
+  type IdxImageSet, type MnistOptions,
+} from './data/mnist.js';
 export { parseIdx, type IdxArray } from './data/idx.js';
 export { parseNpy, readNpy, loadNpyDataset, type NpyArray, type NpyDatasetOptions } from './data/npy.js';
 export { loadCsvDataset, type CsvDatasetOptions } from './data/csv.js';
