@@ -44,7 +44,7 @@ export const kSearchDefaults: SearchOptions = {
 
 export const kSearchOptionSpecs: readonly OptionSpec[] = [
   { key: 'space', type: { kind: 'string' }, placeholder: 'NAME|FILE', help: 'search space: mnist-mlp, mnist-cnn, attn, synthetic, or a JSON file' },
-  { key: 'data', type: { kind: 'string' }, placeholder: 'NAME|FILE', help: 'data: mnist, synthetic, a .csv file (label last), or X.npy,Y.npy' },
+  { key: 'data', type: { kind: 'string' }, placeholder: 'NAME|FILE', help: 'data: mnist, fashion-mnist, synthetic, a .csv file (label last), or X.npy,Y.npy' },
   { key: 'task', type: { kind: 'enum', values: ['classification', 'regression'] }, placeholder: 'KIND', help: 'what the labels of a data file are' },
   { key: 'strategy', type: { kind: 'enum', values: ['evolution', 'random'] }, placeholder: 'NAME', help: 'evolution (aging, regularized) or random' },
   { key: 'maxEvals', type: { kind: 'int', min: 1 }, placeholder: 'N', help: 'candidates to evaluate' },

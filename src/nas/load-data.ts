@@ -1,12 +1,12 @@
 // nas/load-data.ts: the dataset a search trains on, from its `--data` argument: 'mnist',
-// 'synthetic', a CSV file (label in the last column), or two .npy files 'X.npy,Y.npy'. Train
+// 'fashion-mnist', 'synthetic', a CSV file (label in the last column), or two .npy files 'X.npy,Y.npy'. Train
 // and validation are cut to the search's sizes; loads are seeded, so every actor on every
 // rank sees the same samples.
 
 import { existsSync } from 'node:fs';
 import { InvalidArgumentError } from '../errors.js';
 import type { TaskKind, DataSplit, Dataset } from '../train/index.js';
-import { loadCsvDataset, loadMnist, loadNpyDataset, makeSyntheticDataset } from '../train/index.js';
+import { checkIdxImages, loadCsvDataset, loadIdxImages, loadNpyDataset, makeSyntheticDataset } from '../train/index.js';
 
 export interface DataRequest {
   data: string;
@@ -18,24 +18,28 @@ export interface DataRequest {
 }
 
 type DataSource =
-  | { kind: 'mnist' | 'synthetic' }
+  | { kind: 'mnist' | 'fashion-mnist' | 'synthetic' }
   | { kind: 'csv'; path: string }
   | { kind: 'npy'; features: string; labels: string };
 
 /** What a `--data` argument names; refuses one of no known form. */
 function dataSource(data: string): DataSource {
-  if (data === 'mnist' || data === 'synthetic') return { kind: data };
+  if (data === 'mnist' || data === 'fashion-mnist' || data === 'synthetic') return { kind: data };
   if (data.endsWith('.csv')) return { kind: 'csv', path: data };
   if (/\.npy,.+\.npy$/.test(data)) {
     const [features, labels] = data.split(',') as [string, string];
     return { kind: 'npy', features, labels };
   }
-  throw new InvalidArgumentError(`--data must be mnist, synthetic, a .csv file or 'X.npy,Y.npy', got '${data}'`, { details: { option: 'data', value: data } });
+  throw new InvalidArgumentError(`--data must be mnist, fashion-mnist, synthetic, a .csv file or 'X.npy,Y.npy', got '${data}'`, { details: { option: 'data', value: data } });
 }
 
-/** Checks the form of a `--data` argument and that its files exist, without reading them. */
+/**
+ * Checks the form of a `--data` argument and that its files exist, without reading them; an
+ * image set that is not installed fails with the DatasetError that says how to install it.
+ */
 export function checkDataSpec(data: string): void {
   const source = dataSource(data);
+  if (source.kind === 'mnist' || source.kind === 'fashion-mnist') checkIdxImages(source.kind);
   const files = source.kind === 'csv' ? [source.path] : source.kind === 'npy' ? [source.features, source.labels] : [];
   for (const f of files) {
     if (!existsSync(f)) throw new InvalidArgumentError(`--data: no file ${f}`, { details: { option: 'data', file: f } });
@@ -47,7 +51,8 @@ export async function loadSearchData(r: DataRequest): Promise<Dataset> {
   let dataset: Dataset;
   switch (source.kind) {
     case 'mnist':
-      return loadMnist({ trainSize: r.trainSize, validationSize: r.valSize, testSize: Math.min(r.testSize, 10000), seed: r.seed });
+    case 'fashion-mnist':
+      return loadIdxImages(source.kind, { trainSize: r.trainSize, validationSize: r.valSize, testSize: Math.min(r.testSize, 10000), seed: r.seed });
     case 'synthetic': {
       const samples = r.trainSize + r.valSize + r.testSize;
       dataset = makeSyntheticDataset({

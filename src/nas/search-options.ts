@@ -11,9 +11,9 @@ export type StrategyName = 'evolution' | 'random';
 export interface SearchOptions {
   /** A built-in space name or a JSON file. */
   space: string;
-  /** 'mnist', 'synthetic', or a data file (.csv, .npy) the training layer reads. */
+  /** 'mnist', 'fashion-mnist', 'synthetic', or a data file (.csv, .npy) the training layer reads. */
   data: string;
-  /** What the data's labels are (files only; mnist and synthetic are classification). */
+  /** What the data's labels are (files only; the image sets and synthetic are classification). */
   task: 'classification' | 'regression';
   strategy: StrategyName;
   maxEvals: number;

@@ -6,7 +6,10 @@ export * from './errors.js';
 export { probeBackends, selectBackend, selectedBackend, isBackendName, kBackendNames, type BackendName } from './backend.js';
 export { wasmGradientKernelNames } from './wasm-kernels.js';
 export { shareDataset, type Dataset, type DataSplit, type Normalization, type SplitOptions } from './data/dataset.js';
-export { loadMnist, defaultMnistDir, type MnistOptions } from './data/mnist.js';
+export {
+  loadMnist, loadFashionMnist, loadIdxImages, checkIdxImages, defaultMnistDir, defaultFashionMnistDir, kFashionMnistDirEnv,
+  type IdxImageSet, type MnistOptions,
+} from './data/mnist.js';
 export { parseIdx, type IdxArray } from './data/idx.js';
 export { parseNpy, readNpy, loadNpyDataset, type NpyArray, type NpyDatasetOptions } from './data/npy.js';
 export { loadCsvDataset, type CsvDatasetOptions } from './data/csv.js';
@@ -15,7 +18,7 @@ export { checkArchitecture, type CheckedNode } from './architecture-check.js';
 export { layerIds, type LayerIdEntry } from './layer-ids.js';
 export { buildModel, type BuildOptions } from './model-builder.js';
 export { SeededDropout, type SeededDropoutArgs } from './seeded-dropout.js';
-export { extractLayers, loadLayers, type LoadOptions, type LoadReport, type SkipReason, type TransferMode } from './weights.js';
+export { extractLayers, loadLayers, countParams, type LoadOptions, type LoadReport, type SkipReason, type TransferMode } from './weights.js';
 export { trainModel, kOptimizers, type EarlyStopping, type EpochMetrics, type OptimizerName, type TrainOptions, type TrainResult } from './trainer.js';
 export { evaluateModel, type Evaluation } from './evaluate.js';
 export { saveModel, loadModel, fileModelHandler } from './model-io.js';

