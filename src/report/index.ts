@@ -1,5 +1,5 @@
 // report/index.ts: what the report layer offers: reading a run's journal, statistics of scores,
-// run summaries and comparisons, confidence intervals, and the HTML + PNG report.
+// run summaries and comparisons, the paired measurement, and the HTML + PNG report.
 
 export { writeReport, kReportHtml, kReportPng } from './write-report.js';
 export type { WriteReportOptions, ReportFiles } from './write-report.js';
@@ -9,6 +9,8 @@ export { summarizeRun, summarizeTopK, compareRuns } from './run-summary.js';
 export type { RunSummary, RunComparison, FailedCandidate, TopKSummary, TopKPair } from './run-summary.js';
 export { bestSoFar, bestAt, transferHitRate } from './curves.js';
 export type { CurvePoint } from './curves.js';
+export { pairedRows, summarizePairs } from './paired.js';
+export type { PairedRow, PairSummary, FractionBin } from './paired.js';
 export { mean, median, quantile, summarize, mannWhitneyU, vanElteren } from './statistics.js';
 export type { Summary, Interval, MannWhitneyResult, MannWhitneyOptions, MannWhitneyMethod, StratifiedResult } from './statistics.js';
 export { wilcoxonSignedRank } from './wilcoxon.js';
