@@ -1,5 +1,6 @@
 // report/index.ts: what the report layer offers: reading a run's journal, statistics of scores,
-// run summaries and comparisons, the paired measurement, and the HTML + PNG report.
+// run summaries and comparisons, the paired measurement and time to target, and the HTML + PNG
+// report.
 
 export { writeReport, kReportHtml, kReportPng } from './write-report.js';
 export type { WriteReportOptions, ReportFiles } from './write-report.js';
@@ -11,6 +12,8 @@ export { bestSoFar, bestAt, transferHitRate } from './curves.js';
 export type { CurvePoint } from './curves.js';
 export { pairedRows, summarizePairs } from './paired.js';
 export type { PairedRow, PairSummary, FractionBin } from './paired.js';
+export { timeToTarget, runTimeToTarget, medianBestSoFar } from './time-to-target.js';
+export type { TimeToTarget, ModeTimeToTarget, TimePoint } from './time-to-target.js';
 export { mean, median, quantile, summarize, mannWhitneyU, vanElteren } from './statistics.js';
 export type { Summary, Interval, MannWhitneyResult, MannWhitneyOptions, MannWhitneyMethod, StratifiedResult } from './statistics.js';
 export { wilcoxonSignedRank } from './wilcoxon.js';
