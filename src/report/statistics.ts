@@ -1,6 +1,6 @@
 // report/statistics.ts: descriptive statistics of a sample of scores (mean, median, quartiles)
-// and the Mann–Whitney U test of two samples. Pure functions over number arrays; knows nothing
-// of runs, records or plots.
+// and the Mann–Whitney U test of two samples, with the mid-ranks and sample checks the other
+// rank tests share. Pure functions over number arrays; knows nothing of runs, records or plots.
 
 import { StatisticsError } from './errors.js';
 import { normalSf } from './normal.js';
@@ -15,6 +15,15 @@ export interface Summary {
   median: number;
   q3: number;
   max: number;
+}
+
+/** A point estimate with a two-sided confidence interval. */
+export interface Interval {
+  estimate: number;
+  low: number;
+  high: number;
+  /** Confidence level of [low, high], e.g. 0.95. */
+  level: number;
 }
 
 export function mean(values: readonly number[]): number {
@@ -155,7 +164,7 @@ export function vanElteren(strata: readonly { x: readonly number[]; y: readonly 
 }
 
 /** Mid-ranks (1-based) of the values, and Σ(t³ − t) over groups of t tied values. */
-function midRanks(values: readonly number[]): { ranks: number[]; tieTerm: number } {
+export function midRanks(values: readonly number[]): { ranks: number[]; tieTerm: number } {
   const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
   const ranks = new Array<number>(values.length);
   let tieTerm = 0;
@@ -222,7 +231,7 @@ function quantileSorted(s: readonly number[], q: number): number {
   return s[lo]! + (h - lo) * (s[hi]! - s[lo]!);
 }
 
-function requireSample(values: readonly number[], what: string): void {
+export function requireSample(values: readonly number[], what: string): void {
   if (values.length === 0) throw new StatisticsError(`${what}: the sample is empty`);
   for (const v of values) {
     if (!Number.isFinite(v)) throw new StatisticsError(`${what}: the sample holds a non-finite value (${v})`);
