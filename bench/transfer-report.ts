@@ -82,9 +82,9 @@ export function printCell(r: CellResult, plan: PlanView, defaultRule: string): v
     const s = summarizePairs(rowsOf(r.runs[rule]!));
     const mode = tt.modes[rule]!;
     console.log(
-      `  ${rule.padEnd(8)} n ${String(s.n).padEnd(3)} median gain ${fmtSigned(s.medianGain.estimate)} [${fmtSigned(s.medianGain.low)}, ${fmtSigned(s.medianGain.high)}]  mean ${fmtSigned(s.meanGain)}  ` +
-        `helped ${fmtShare(s.helpedShare)}  Wilcoxon p ${fmtP(s.wilcoxon.p)} (${s.wilcoxon.method})  repeats ${s.repeats}  ` +
-        `time to target ${fmtSeconds(mode.medianSeconds)} vs ${fmtSeconds(tt.modes.none!.medianSeconds)}: ${fmtNumber(mode.speedup, 2)}x`,
+      `  ${rule.padEnd(8)} n ${String(s.n).padEnd(3)} median gain ${fmtSigned(s.medianGain.estimate)} [${fmtSigned(s.medianGain.low)}, ${fmtSigned(s.medianGain.high)}]  mean ${fmtSigned(s.meanGain.estimate)}  ` +
+        `helped ${fmtShare(s.helpedShare)}  Wilcoxon p ${s.wilcoxon ? `${fmtP(s.wilcoxon.p)} (${s.wilcoxon.method})` : '–'}  repeats ${s.repeats}  ` +
+        `time to target ${fmtSeconds(mode.median)} vs ${fmtSeconds(tt.modes.none!.median)}: ${fmtNumber(mode.speedup, 2)}x`,
     );
     console.log(`           by fraction of parameters transferred: ${s.byFraction.map((bin) => `${bin.label}: n ${bin.n}, median ${fmtSigned(bin.medianGain)}, helped ${fmtShare(bin.helpedShare)}`).join('; ')}`);
   }

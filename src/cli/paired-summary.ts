@@ -14,8 +14,8 @@ export function printPairedSummary(run: Run, max?: number): void {
   const s = summarizePairs(rows);
   out.push(
     `paired over ${s.n} new architectures (${s.repeats} repeats apart): median gain ${fmtSigned(s.medianGain.estimate)} ` +
-      `(bootstrap 95% interval ${fmtSigned(s.medianGain.low)} to ${fmtSigned(s.medianGain.high)}), mean ${fmtSigned(s.meanGain)}, ` +
-      `helped ${fmtShare(s.helpedShare)}; Wilcoxon signed-rank p ${fmtP(s.wilcoxon.p)} (${s.wilcoxon.method})`,
+      `(bootstrap 95% interval ${fmtSigned(s.medianGain.low)} to ${fmtSigned(s.medianGain.high)}), mean ${fmtSigned(s.meanGain.estimate)}, ` +
+      `helped ${fmtShare(s.helpedShare)}; Wilcoxon signed-rank ${s.wilcoxon ? `p ${fmtP(s.wilcoxon.p)} (${s.wilcoxon.method})` : 'not run (no pairs)'}`,
   );
   for (const bin of s.byFraction) out.push(`  ${bin.label} of parameters transferred: n ${bin.n}, median gain ${fmtSigned(bin.medianGain)}, helped ${fmtShare(bin.helpedShare)}`);
   process.stdout.write(out.join('\n') + '\n');
