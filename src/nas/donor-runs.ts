@@ -15,7 +15,7 @@ import type { EvaluationRecord } from './evaluation-record.js';
 import { readJournal } from './journal.js';
 import { checkpointDir, kConfigFile, kJournalFile } from './run-files.js';
 import type { DataShape } from './to-architecture.js';
-import { keyOf } from './repeats.js';
+import { vectorKey } from './network-key.js';
 
 /** Models loaded from each earlier run: its best distinct architectures, at most this many. */
 export const kDonorsPerRun = 24;
@@ -61,7 +61,7 @@ export function readDonorRuns(dirs: readonly string[], task: string): DonorRun[]
     if (evaluations.length === 0) refuse(dir, 'it has no evaluated candidate');
     const byArch = new Map<string, EvaluationRecord>();
     for (const r of [...evaluations].sort((a, b) => b.score - a.score || a.id - b.id)) {
-      if (!byArch.has(keyOf(r.arch))) byArch.set(keyOf(r.arch), r);
+      if (!byArch.has(vectorKey(r.arch))) byArch.set(vectorKey(r.arch), r);
     }
     return { dir: resolve(dir), best: [...byArch.values()].slice(0, kDonorsPerRun) };
   });

@@ -20,6 +20,7 @@ export { runTopK, type TopKOptions, type TopKResult, type TopKPairResult } from 
 export { kJournalFile, kResultsFile, kConfigFile, checkpointDir } from './run-files.js';
 export { loadSearchData, checkDataSpec, type DataRequest } from './load-data.js';
 export { planTransfer, type CandidateLayer, type TransferPlan } from './donor-rules.js';
+export { networkKey, vectorKey, type NetworkKey } from './network-key.js';
 export { TrainingActor, type TrainingActorArgs } from './training-actor.js';
 export { evaluateCandidate, candidateTraining, type CandidateContext, type CandidateSettings } from './evaluate-candidate.js';
 export { reseedStore } from './reseed-store.js';

@@ -1,5 +1,6 @@
-// nas/repeats.ts: what a search does with an architecture it has evaluated before. Evolution
-// proposes repeats (a mutation of one member can land on another), and training one again
+// nas/repeats.ts: what a search does with an architecture it has evaluated before: the same
+// network (network-key.ts), whatever its choice vector. Evolution proposes repeats (a
+// mutation of one member can land on another), and training one again
 // would either continue the earlier copy (its score then measures training that accumulates
 // over copies) or redo the same work. graft gives a repeat the first evaluation's result, a
 // cached result, without training: a repeat proposed while its first evaluation is still
@@ -7,6 +8,7 @@
 // after all (the first of its waiters takes its place). Knows records, not workers.
 
 import type { EvaluationRecord, FailureRecord } from './evaluation-record.js';
+import type { NetworkKey } from './network-key.js';
 
 export type RepeatClaim = { kind: 'train' } | { kind: 'cached'; first: EvaluationRecord } | { kind: 'wait' };
 
@@ -21,15 +23,20 @@ export class RepeatCache<C extends Claimant> {
   readonly #training = new Map<string, number>();
   /** Repeats waiting for the result of the candidate training their architecture. */
   readonly #waiting = new Map<string, C[]>();
+  readonly #key: NetworkKey;
+
+  constructor(key: NetworkKey) {
+    this.#key = key;
+  }
 
   /** A first evaluation recorded earlier (replayed from the journal). */
   replay(r: EvaluationRecord): void {
-    if (r.repeatOf === undefined && !this.#first.has(keyOf(r.arch))) this.#first.set(keyOf(r.arch), r);
+    if (r.repeatOf === undefined && !this.#first.has(this.#key(r.arch))) this.#first.set(this.#key(r.arch), r);
   }
 
   /** Whether `c` trains, takes a cached result, or waits for one. */
   claim(c: C): RepeatClaim {
-    const key = keyOf(c.proposal.arch);
+    const key = this.#key(c.proposal.arch);
     const first = this.#first.get(key);
     if (first) return { kind: 'cached', first };
     const trainer = this.#training.get(key);
@@ -49,7 +56,7 @@ export class RepeatCache<C extends Claimant> {
    * queue, and the first of them to be claimed trains.
    */
   settle(r: EvaluationRecord | FailureRecord): C[] {
-    const key = keyOf(r.arch);
+    const key = this.#key(r.arch);
     if (this.#training.get(key) !== r.id) return [];
     this.#training.delete(key);
     if (r.kind === 'evaluation') this.#first.set(key, r);
@@ -88,8 +95,4 @@ export function repeatRecord(c: { id: number; arch: number[]; parent: number | n
     startedAt: at,
     finishedAt: at,
   };
-}
-
-export function keyOf(arch: readonly number[]): string {
-  return arch.join(',');
 }

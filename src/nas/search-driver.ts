@@ -17,6 +17,7 @@ import type { Journal } from './journal.js';
 import type { ResultsCsv } from './results-csv.js';
 import type { SearchStrategy } from './search-strategy.js';
 import type { Architecture } from '../train/index.js';
+import { vectorKey, type NetworkKey } from './network-key.js';
 import { RepeatCache, repeatRecord } from './repeats.js';
 import { SearchTally, type Progress } from './search-tally.js';
 
@@ -26,6 +27,8 @@ export interface SearchDriverOptions {
   strategy: SearchStrategy;
   /** Turns a proposed vector into the model description (throws for an invalid one). */
   toArchitecture(arch: number[]): Architecture;
+  /** Names the network a vector builds: vectors of one key are repeats (default: the vector itself). */
+  networkKey?: NetworkKey;
   workers: EvaluationWorker[];
   journal: Journal;
   csv: ResultsCsv;
@@ -89,7 +92,7 @@ export function runSearchDriver(o: SearchDriverOptions): Promise<SearchSummary> 
     const queue: Candidate[] = [];
     const maxWorkerFailures = o.maxWorkerFailures ?? kDefaultMaxWorkerFailures;
     const tally = new SearchTally();
-    const repeats = new RepeatCache<Candidate>();
+    const repeats = new RepeatCache<Candidate>(o.networkKey ?? vectorKey);
     let offset = 0; // seconds already spent before a resume
     let proposed = 0;
     let inFlight = 0;

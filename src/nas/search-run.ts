@@ -28,6 +28,7 @@ import { AgingEvolution, RandomSearch, type SearchStrategy } from './search-stra
 import type { SearchSpace } from './search-space.js';
 import { spawnOnEveryRank } from './spawn-actors.js';
 import { toArchitecture, type DataShape } from './to-architecture.js';
+import { networkKey } from './network-key.js';
 import { kConfigFile, kJournalFile, kResultsFile } from './run-files.js';
 import type { TrainingActor, TrainingActorArgs } from './training-actor.js';
 
@@ -103,6 +104,7 @@ async function drive(run: SearchRunOptions, space: SearchSpace, runtime: Runtime
     const summary = await runSearchDriver({
       strategy: makeStrategy(space, o),
       toArchitecture: (arch) => toArchitecture(space, arch, shape),
+      networkKey: networkKey(space, shape),
       workers,
       journal,
       csv,

@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import { JournalError } from './errors.js';
 import type { EvaluationRecord, JournalRecord, TopKRecord } from './evaluation-record.js';
-import { keyOf } from './repeats.js';
+import { networkKey, vectorKey, type NetworkKey } from './network-key.js';
 import type { TopKJob } from './retrain-actor.js';
 import { runRetrainPhase } from './retrain-phase.js';
 import { kJournalFile } from './run-files.js';
@@ -51,11 +51,13 @@ export interface TopKResult {
 
 /** Runs the phase; resolves with the result on the driver and null on every other rank. */
 export async function runTopK(o: TopKOptions): Promise<TopKResult | null> {
+  // The key of the space and data the jobs were chosen with, for the result to pick the same models.
+  let key: NetworkKey = vectorKey;
   const outcome = await runRetrainPhase<TopKJob, TopKRecord>({
     dir: o.dir,
     kind: 'top-K',
     actorsPerRank: o.actorsPerRank ?? 0,
-    check: (_, records) => void bestDistinct(records, o.k, join(o.dir, kJournalFile)),
+    check: (_, records) => void bestDistinct(records, o.k, join(o.dir, kJournalFile), vectorKey),
     data: (search) => ({
       data: search.data,
       task: search.task ?? 'classification',
@@ -70,7 +72,7 @@ export async function runTopK(o: TopKOptions): Promise<TopKResult | null> {
     }),
     jobs: (_, records, space, shape) => {
       const done = trainedOf(records);
-      return bestDistinct(records, o.k, '').flatMap((e) =>
+      return bestDistinct(records, o.k, '', (key = networkKey(space, shape))).flatMap((e) =>
         (['checkpoint', 'scratch'] as const).filter((start) => !done.has(`${e.id}/${start}`)).map((start) => ({ id: e.id, start, architecture: toArchitecture(space, e.arch, shape) })),
       );
     },
@@ -81,7 +83,7 @@ export async function runTopK(o: TopKOptions): Promise<TopKResult | null> {
   const done = trainedOf(outcome.records);
   const pairs: TopKPairResult[] = [];
   const failed: number[] = [];
-  for (const e of bestDistinct(outcome.records, o.k, '')) {
+  for (const e of bestDistinct(outcome.records, o.k, '', key)) {
     const checkpoint = done.get(`${e.id}/checkpoint`);
     const scratch = done.get(`${e.id}/scratch`);
     if (checkpoint && scratch) pairs.push({ id: e.id, searchScore: e.score, checkpoint, scratch });
@@ -103,16 +105,16 @@ function trainedOf(records: readonly JournalRecord[]): Map<string, TopKRecord> {
 }
 
 /**
- * The K best evaluations of distinct architectures (a repeat of an architecture already
- * chosen is skipped: it is the same model, and a cached repeat has no checkpoint of its own).
+ * The K best evaluations of distinct networks (`key`; a repeat of one already chosen is
+ * skipped: it is the same model, and a cached repeat has no checkpoint of its own).
  */
-export function bestDistinct(records: readonly JournalRecord[], k: number, file: string): EvaluationRecord[] {
+export function bestDistinct(records: readonly JournalRecord[], k: number, file: string, key: NetworkKey): EvaluationRecord[] {
   const evaluations = records.filter((r): r is EvaluationRecord => r.kind === 'evaluation' && r.repeatOf === undefined && Number.isFinite(r.score));
   if (evaluations.length === 0) throw new JournalError(`${file} has no evaluated candidate to train`, { details: { file } });
   const chosen = new Map<string, EvaluationRecord>();
   for (const e of [...evaluations].sort((a, b) => b.score - a.score || a.id - b.id)) {
     if (chosen.size >= k) break;
-    if (!chosen.has(keyOf(e.arch))) chosen.set(keyOf(e.arch), e);
+    if (!chosen.has(key(e.arch))) chosen.set(key(e.arch), e);
   }
   return [...chosen.values()];
 }

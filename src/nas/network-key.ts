@@ -1,0 +1,25 @@
+// nas/network-key.ts: what makes two choice vectors the same network. Vectors can differ where
+// the difference builds nothing (the skip bits of a node whose op is identity, say); the
+// sequence of layer ids of the built model names the network itself (a layer's id hashes its
+// config and its whole upstream sub-graph). Repeats and the top-K's distinct models are
+// decided by this key.
+
+import { layerIds } from '../train/index.js';
+import type { SearchSpace } from './search-space.js';
+import { toArchitecture, type DataShape } from './to-architecture.js';
+
+export type NetworkKey = (arch: readonly number[]) => string;
+
+/** The key of the network a vector builds in `space` for data of `shape`; a vector that builds nothing keys as itself. */
+export function networkKey(space: SearchSpace, shape: DataShape): NetworkKey {
+  return (arch) => {
+    try {
+      return layerIds(toArchitecture(space, [...arch], shape)).map((l) => l.layerId).join(',');
+    } catch {
+      return `vector:${arch.join(',')}`;
+    }
+  };
+}
+
+/** The vector itself: for code that has no space at hand. */
+export const vectorKey: NetworkKey = (arch) => `vector:${arch.join(',')}`;
