@@ -1,11 +1,13 @@
 // cli/topk.ts: `graft topk DIR --k 5`, the top-K phase after a search: prints each model's
-// epochs, time and test score from its checkpoint and from scratch, and the mean ratios.
+// epochs, time and test score from its checkpoint and from scratch, the mean ratios, and the
+// mean difference of test scores with its interval.
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
 import { resolveTopKConfig, topkHelp } from '../config/topk-config.js';
 import { kJournalFile, runTopK } from '../nas/index.js';
+import { fmtSigned, meanDifferenceInterval } from '../report/index.js';
 import type { Command } from './command.js';
 
 export const topkCommand: Command = {
@@ -28,7 +30,11 @@ export const topkCommand: Command = {
       );
     }
     if (result.failed.length > 0) rows.push(`failed on every try: candidates ${result.failed.join(', ')}`);
-    rows.push(`ratio scratch/checkpoint: epochs ${result.epochRatio.toFixed(2)}x, time ${result.timeRatio.toFixed(2)}x (over ${result.pairs.length} models)`);
+    rows.push(`ratio scratch/checkpoint: epochs ${result.epochRatio.toFixed(2)}x, time ${result.timeRatio.toFixed(2)}x (over ${result.pairs.length} distinct models)`);
+    if (result.pairs.length > 1) {
+      const d = meanDifferenceInterval(result.pairs.map((p) => p.checkpoint.testScore), result.pairs.map((p) => p.scratch.testScore));
+      rows.push(`test score checkpoint − scratch: mean ${fmtSigned(d.estimate)} (95% interval ${fmtSigned(d.low)} to ${fmtSigned(d.high)})`);
+    }
     process.stdout.write(rows.join('\n') + '\n');
     return result.failed.length === 0 ? 0 : 1;
   },
