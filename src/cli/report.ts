@@ -1,14 +1,20 @@
 // cli/report.ts: `graft report DIR [--vs DIR2]`: writes DIR/report.html and DIR/report.png from
-// the run's journal, and prints the main figures (and the comparison with DIR2) to the terminal.
+// the run's journal, and prints the main figures (the paired measurement when DIR has scratch
+// twins; the time to target and the comparison with DIR2) to the terminal.
 
 import { InvalidArgumentError } from '../errors.js';
 import { optionsHelp, parseFlags, type OptionSpec } from '../config/options.js';
-import { fmtBytes, fmtNumber, fmtP, fmtSeconds, fmtShare, fmtSigned, writeReport } from '../report/index.js';
-import type { ReportFiles, RunSummary, WriteReportOptions } from '../report/index.js';
+import { fmtBytes, fmtCount, fmtNumber, fmtP, fmtRatio, fmtSeconds, fmtShare, fmtSigned, fmtSignedInterval, fmtTimeToTarget, writeReport } from '../report/index.js';
+import type { PairSummary, ReportFiles, RunSummary, TimeToTarget, WriteReportOptions } from '../report/index.js';
 import type { Command } from './command.js';
 
 const kOptionSpecs: readonly OptionSpec[] = [
-  { key: 'vs', type: { kind: 'string' }, placeholder: 'DIR2', help: "overlay a second run and test DIR's scores against DIR2's (Mann–Whitney U, two-sided), e.g. transfer against scratch" },
+  {
+    key: 'vs',
+    type: { kind: 'string' },
+    placeholder: 'DIR2',
+    help: "overlay a second run (e.g. the same search from scratch): each run's time to DIR2's final best and the speedup, and DIR's scores against DIR2's (Mann–Whitney U, secondary)",
+  },
   { key: 'label', type: { kind: 'string' }, placeholder: 'NAME', help: "DIR's name in legends and tables (default: its directory name)" },
   { key: 'vsLabel', type: { kind: 'string' }, placeholder: 'NAME', help: "DIR2's name (default: its directory name)" },
   { key: 'pngScale', type: { kind: 'number', min: 0, minExclusive: true, max: 8 }, placeholder: 'S', help: 'pixels per SVG unit in the PNG, in (0, 8] (default 2)' },
@@ -17,9 +23,10 @@ const kOptionSpecs: readonly OptionSpec[] = [
 const kHelp = [
   'Usage: graft report DIR [--vs DIR2] [options]',
   '',
-  'Reads DIR/journal.jsonl and writes DIR/report.html (a self-contained page: summary, plots of',
-  'score against time and evaluations, score histogram, transfer hit rate, fetch sources, actor',
-  'timeline, top-K learning curves) and DIR/report.png (score against wall time).',
+  'Reads DIR/journal.jsonl and writes DIR/report.html (a self-contained page: summary, the paired',
+  'measurement when DIR holds scratch twins (`pair` records), plots of score against time and',
+  'evaluations, score histogram, transfer hit rate, fetch sources, actor timeline, top-K learning',
+  'curves) and DIR/report.png (score against wall time).',
   '',
   'Options:',
   optionsHelp(kOptionSpecs),
@@ -46,10 +53,12 @@ export const reportCommand: Command = {
 function describe(files: ReportFiles): string {
   const lines = [summaryLine(files.summary)];
   if (files.vsSummary) lines.push(summaryLine(files.vsSummary));
+  if (files.pairs) lines.push(pairsLine(files.summary.label, files.pairs));
+  if (files.timeToTarget) lines.push(timeToTargetLine(files.timeToTarget));
   const c = files.comparison;
   if (c) {
     lines.push(
-      `${c.label} vs ${c.baseline}: mean gain ${fmtSigned(c.meanGain)}, median gain ${fmtSigned(c.medianGain)}, ` +
+      `${c.label} vs ${c.baseline} (secondary: whole-search scores as independent samples): mean gain ${fmtSigned(c.meanGain)}, median gain ${fmtSigned(c.medianGain)}, ` +
         `Mann–Whitney U ${fmtNumber(c.test.u, 1)}, p ${fmtP(c.test.p)} (${c.test.method}), P(beats) ${fmtShare(c.test.effect)}`,
     );
   }
@@ -57,6 +66,21 @@ function describe(files: ReportFiles): string {
   lines.push(`wrote ${files.html}`);
   if (files.png) lines.push(`wrote ${files.png}`);
   return lines.join('\n') + '\n';
+}
+
+function pairsLine(label: string, s: PairSummary): string {
+  const apart = [...(s.repeats > 0 ? [`${fmtCount(s.repeats, 'repeat')} apart`] : []), ...(s.unscored > 0 ? [`${s.unscored} without a score`] : [])];
+  const w = s.wilcoxon;
+  return (
+    `${label} against scratch twins: ${fmtCount(s.n, 'architecture')}${apart.length > 0 ? ` (${apart.join(', ')})` : ''}, ` +
+    `median gain ${fmtSignedInterval(s.medianGain)}, mean gain ${fmtSignedInterval(s.meanGain)}, helped ${fmtShare(s.helpedShare)}` +
+    (w ? `, Wilcoxon W ${fmtNumber(w.statistic, 1)}, p ${fmtP(w.p)} (${w.method})` : '')
+  );
+}
+
+function timeToTargetLine(t: TimeToTarget): string {
+  const runs = Object.entries(t.modes).map(([mode, m]) => `${mode} ${fmtTimeToTarget(m.median)}${mode === t.baseline ? '' : ` (speedup ${fmtRatio(m.speedup)})`}`);
+  return `time to ${t.baseline}'s final best ${fmtNumber(t.target)}: ${runs.join(', ')}`;
 }
 
 function summaryLine(s: RunSummary): string {

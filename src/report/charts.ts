@@ -1,4 +1,5 @@
-// report/charts.ts: the report's plots as Vega-Lite specifications, built from runs' records.
+// report/charts.ts: the report's plots as Vega-Lite specifications, built from runs' records
+// (and, for the paired measurement and the time to target, from what those modules derive).
 // Declarative specs keep each plot a few lines of data and encoding; render.ts turns them into
 // SVG and PNG. Knows the record types and the derived curves, not files or HTML.
 
@@ -6,7 +7,9 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { Run } from './journal.js';
 import { hasScore } from './journal.js';
 import { bestSoFar, transferHitRate } from './curves.js';
+import type { PairedRow } from './paired.js';
 import { actorKey } from './run-summary.js';
+import { medianBestSoFar, type TimeToTarget } from './time-to-target.js';
 
 export interface Chart {
   /** Stable id, used as the figure's element id and the PNG's name. */
@@ -210,6 +213,77 @@ export function topkCurves(run: Run): Chart | undefined {
           legend: { symbolType: 'stroke', symbolStrokeColor: '#333333', symbolStrokeWidth: 2 },
         },
       },
+    },
+  };
+}
+
+/** Each new architecture's gain over its scratch twin against the share of its parameters transferred. */
+export function pairedGain(run: Run, rows: readonly PairedRow[]): Chart {
+  const values = rows.filter((r) => !r.repeat && Number.isFinite(r.gain) && Number.isFinite(r.fraction)).map(({ id, gain, fraction }) => ({ id, gain, fraction }));
+  return {
+    id: `paired-gain-${slug(run.label)}`,
+    title: `Gain over the scratch twin: ${run.label}`,
+    caption:
+      'One dot per candidate: its validation score minus that of the same architecture trained from scratch with the same seed, data and budget, ' +
+      'against the share of its parameters loaded from the donor. Above the line, transfer helped. Repeats and candidates whose share is not recorded are left out.',
+    spec: {
+      ...base(),
+      layer: [
+        {
+          data: { values: [{ gain: 0 }] },
+          mark: { type: 'rule', color: '#888888', strokeDash: [4, 3] },
+          encoding: { y: { field: 'gain', type: 'quantitative' } },
+        },
+        {
+          data: { values },
+          mark: { type: 'point', filled: true, size: 36, opacity: 0.7, color: '#4c78a8' },
+          encoding: {
+            x: { field: 'fraction', type: 'quantitative', title: 'parameters transferred', scale: { domain: [0, 1] }, axis: { format: '%' } },
+            y: { field: 'gain', type: 'quantitative', title: 'score gain over the scratch twin' },
+            tooltip: [{ field: 'id', title: 'candidate' }, { field: 'gain', format: '+.4f' }, { field: 'fraction', format: '.1%' }],
+          },
+        },
+      ],
+    },
+  };
+}
+
+/**
+ * Best score so far against wall time per mode (the median over its seeds), with the target as
+ * a horizontal rule: where each line crosses the rule is that mode's time to target.
+ */
+export function timeToTargetChart(groups: Readonly<Record<string, readonly Run[]>>, result: TimeToTarget): Chart {
+  const modes = Object.keys(groups);
+  const finishes = (mode: string) => groups[mode]!.flatMap((run) => run.evaluations.map((r) => r.finishedAt));
+  const grid = [...new Set(modes.flatMap(finishes))].sort((a, b) => a - b);
+  // Each line stops where that mode's last run stopped rather than running on to the other's end.
+  const lines = modes.flatMap((mode) => {
+    const end = Math.max(...finishes(mode));
+    return medianBestSoFar(groups[mode]!, grid.filter((t) => t <= end)).map((p) => ({ mode, seconds: p.seconds, best: p.value }));
+  });
+  const color = { field: 'mode', type: 'nominal' as const, title: 'run', sort: modes };
+  return {
+    id: 'time-to-target',
+    title: 'Time to target',
+    caption: `Best score so far against wall time; the dashed line is the target, ${result.baseline}'s final best. Where a line first meets it is that run's time to target.`,
+    spec: {
+      ...base(),
+      layer: [
+        {
+          data: { values: lines },
+          mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2.2 },
+          encoding: {
+            x: { field: 'seconds', type: 'quantitative', title: 'seconds since the search started' },
+            y: { field: 'best', type: 'quantitative', title: 'best validation score so far', scale: { zero: false } },
+            color,
+          },
+        },
+        {
+          data: { values: [{ target: result.target }] },
+          mark: { type: 'rule', color: '#333333', strokeDash: [6, 4] },
+          encoding: { y: { field: 'target', type: 'quantitative' } },
+        },
+      ],
     },
   };
 }

@@ -1,5 +1,7 @@
 // report/format.ts: how figures read in tables and terminal lines (seconds, bytes, p-values,
-// shares), one place so the HTML report, `graft report` and the benchmark agree.
+// shares, intervals), one place so the HTML report, `graft report` and the benchmark agree.
+
+import type { Interval } from './statistics.js';
 
 export function fmtNumber(x: number | undefined, digits = 4): string {
   if (x === undefined || Number.isNaN(x)) return '–';
@@ -13,6 +15,21 @@ export function fmtSeconds(s: number): string {
   if (s < 120) return `${s.toFixed(1)} s`;
   if (s < 7200) return `${(s / 60).toFixed(1)} min`;
   return `${(s / 3600).toFixed(2)} h`;
+}
+
+/** "1 repeat", "3 repeats": a count and its noun (plural by an s). */
+export function fmtCount(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** A time to target: seconds, or 'not reached' for a run that never got there (Infinity). */
+export function fmtTimeToTarget(s: number): string {
+  return s === Infinity ? 'not reached' : fmtSeconds(s);
+}
+
+/** A ratio such as a speedup: "2.35x". */
+export function fmtRatio(x: number): string {
+  return Number.isNaN(x) ? '–' : `${fmtNumber(x, 2)}x`;
 }
 
 export function fmtBytes(b: number): string {
@@ -46,4 +63,10 @@ export function fmtPClause(p: number): string {
 export function fmtSigned(x: number, digits = 4): string {
   if (!Number.isFinite(x)) return '–';
   return (x >= 0 ? '+' : '−') + Math.abs(x).toFixed(digits);
+}
+
+/** "+0.0300 [+0.0100, +0.0450]": a signed estimate and its interval (the bracket left out when unknown). */
+export function fmtSignedInterval(x: Interval, digits = 4): string {
+  const bounds = Number.isNaN(x.low) || Number.isNaN(x.high) ? '' : ` [${fmtSigned(x.low, digits)}, ${fmtSigned(x.high, digits)}]`;
+  return fmtSigned(x.estimate, digits) + bounds;
 }

@@ -23,5 +23,5 @@ export type { BootstrapOptions } from './bootstrap.js';
 export { studentTCdf, studentTQuantile, meanDifferenceInterval } from './student-t.js';
 export type { MeanDifferenceOptions } from './student-t.js';
 export { normalCdf, normalSf, erfc } from './normal.js';
-export { fmtBytes, fmtNumber, fmtP, fmtSeconds, fmtShare, fmtSigned } from './format.js';
+export { fmtBytes, fmtCount, fmtNumber, fmtP, fmtRatio, fmtSeconds, fmtShare, fmtSigned, fmtSignedInterval, fmtTimeToTarget } from './format.js';
 export { StatisticsError, RenderError } from './errors.js';

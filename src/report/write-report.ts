@@ -1,12 +1,15 @@
-// report/write-report.ts: builds a run directory's report: reads the journal(s), summarises,
-// draws the plots, and writes `DIR/report.html` (self-contained) and `DIR/report.png` (the
+// report/write-report.ts: builds a run directory's report: reads the journal(s), summarises
+// (with the paired measurement when the run has scratch twins, and the time to target against a
+// second run), draws the plots, and writes `DIR/report.html` (self-contained) and `DIR/report.png` (the
 // score-against-time plot). Called by `graft report` and at the end of every `graft search`.
 
 import { rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
-import { readRun } from './journal.js';
+import { hasScore, readRun, type Run } from './journal.js';
 import { compareRuns, summarizeRun, type RunComparison, type RunSummary } from './run-summary.js';
+import { pairedRows, summarizePairs, type PairSummary } from './paired.js';
+import { timeToTarget, type TimeToTarget } from './time-to-target.js';
 import * as charts from './charts.js';
 import { renderPage, type RenderedChart } from './html.js';
 import { renderSvg, svgToPng } from './render.js';
@@ -28,6 +31,11 @@ export interface ReportFiles {
   png: string | null;
   summary: RunSummary;
   vsSummary?: RunSummary;
+  /** The run's candidates against their scratch twins, when its journal holds `pair` records. */
+  pairs?: PairSummary;
+  /** With `vs`: how soon each run reached the second run's final best (its target). */
+  timeToTarget?: TimeToTarget;
+  /** With `vs`: the whole-search score distributions compared (secondary: candidates are not independent). */
   comparison?: RunComparison;
   /** What a reader should know: a cut-short journal line, a missing PNG. */
   notes: string[];
@@ -65,7 +73,7 @@ export async function writeReport(dir: string, options: WriteReportOptions = {})
     ...runs.flatMap((r) => charts.topkCurves(r) ?? []),
   ];
   const rendered: RenderedChart[] = [];
-  for (const c of list) rendered.push({ id: c.id, title: c.title, caption: c.caption, svg: await renderSvg(c.spec) });
+  for (const c of list) rendered.push(await renderChart(c));
 
   const out = resolve(dir);
   const pngPath = join(out, kReportPng);
@@ -83,17 +91,49 @@ export async function writeReport(dir: string, options: WriteReportOptions = {})
   const summary = summarizeRun(run);
   const vsSummary = vs ? summarizeRun(vs) : undefined;
   const comparison = vs ? compareRuns(run, vs) : undefined;
+  const paired = await pairedSection(run);
+  const target = vs ? await timeToTargetSection(run, vs) : undefined;
   const html = renderPage({
     title: vs ? `graft report: ${run.label} against ${vs.label}` : `graft report: ${run.label}`,
     generatedAt: new Date().toISOString(),
     runs: vsSummary ? [summary, vsSummary] : [summary],
+    ...(paired ? { paired } : {}),
+    ...(target ? { timeToTarget: target } : {}),
     ...(comparison ? { comparison } : {}),
     charts: rendered,
     notes,
   });
   const htmlPath = join(out, kReportHtml);
   await writeAtomically(htmlPath, html);
-  return { html: htmlPath, png, summary, ...(vsSummary ? { vsSummary } : {}), ...(comparison ? { comparison } : {}), notes };
+  return {
+    html: htmlPath,
+    png,
+    summary,
+    ...(vsSummary ? { vsSummary } : {}),
+    ...(paired ? { pairs: paired.summary } : {}),
+    ...(target ? { timeToTarget: target.result } : {}),
+    ...(comparison ? { comparison } : {}),
+    notes,
+  };
+}
+
+/** The run's candidates against their scratch twins and the plot of the gains; undefined without `pair` records. */
+async function pairedSection(run: Run): Promise<{ label: string; summary: PairSummary; chart: RenderedChart } | undefined> {
+  const rows = pairedRows(run);
+  if (rows.length === 0) return undefined;
+  return { label: run.label, summary: summarizePairs(rows), chart: await renderChart(charts.pairedGain(run, rows)) };
+}
+
+/** The time to `vs`'s final best and its plot; undefined when `vs` has no score to aim at. */
+async function timeToTargetSection(run: Run, vs: Run): Promise<{ result: TimeToTarget; chart: RenderedChart } | undefined> {
+  if (!vs.evaluations.some(hasScore)) return undefined;
+  const groups = { [run.label]: [run], [vs.label]: [vs] };
+  const result = timeToTarget(groups, vs.label);
+  return { result, chart: await renderChart(charts.timeToTargetChart(groups, result)) };
+}
+
+async function renderChart(c: charts.Chart): Promise<RenderedChart> {
+  return { id: c.id, title: c.title, caption: c.caption, svg: await renderSvg(c.spec) };
 }
 
 function checkOptions(dir: unknown, options: WriteReportOptions): void {

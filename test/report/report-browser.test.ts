@@ -1,7 +1,8 @@
-// test/report/report-browser.test.ts: opens report.html in headless Chromium and checks that
-// every plot rendered (SVG marks present, one per record where that is the encoding), that the
-// page raised no error and that it asked for nothing over the network. Needs Debian's chromium
-// (installed by .ci/run); skipped with the reason when it is absent.
+// test/report/report-browser.test.ts: opens report.html (with scratch twins and a second run, so
+// every section is there) in headless Chromium and checks that every plot rendered (SVG marks
+// present, one per record where that is the encoding), that the page raised no error and that
+// it asked for nothing over the network. Needs Debian's chromium (installed by .ci/run); skipped
+// with the reason when it is absent.
 
 import { expect } from 'chai';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { writeReport } from 'graft/report';
-import { copyFixtureRuns, type FixtureRuns } from './fixture-runs.js';
+import { addScratchTwins, copyFixtureRuns, type FixtureRuns } from './fixture-runs.js';
 
 const kChromium = '/usr/bin/chromium';
 const kArgs = [
@@ -35,6 +36,7 @@ describe('report.html in headless Chromium', function () {
       this.skip();
     }
     runs = copyFixtureRuns();
+    addScratchTwins(runs.transfer);
     await writeReport(runs.transfer, { vs: runs.scratch });
     profile = mkdtempSync(join(tmpdir(), 'graft-chromium-'));
     context = await chromium.launchPersistentContext(profile, { executablePath: kChromium, headless: true, args: kArgs });
@@ -68,6 +70,8 @@ describe('report.html in headless Chromium', function () {
       }),
     );
     expect(figures.map((f) => f.id)).to.deep.equal([
+      'paired-gain-transfer',
+      'time-to-target',
       'score-vs-time',
       'score-vs-evaluation',
       'score-histogram',
@@ -84,9 +88,12 @@ describe('report.html in headless Chromium', function () {
       expect(f.paths, f.id).to.be.greaterThan(0);
     }
     // One dot per evaluation of both runs; one bar per evaluation of the run; one line per
-    // top-K training (3 models × 2 starts).
+    // top-K training (3 models × 2 starts); one dot per new architecture with a twin; one
+    // line per run against the target.
     const count = (selector: string) => page.$$eval(selector, (els) => els.length);
     expect(await count('#score-vs-time .mark-symbol.role-mark path')).to.equal(40);
+    expect(await count('#paired-gain-transfer .mark-symbol.role-mark path')).to.equal(11);
+    expect(await count('#time-to-target .mark-line.role-mark path')).to.equal(2);
     expect(await count('#actor-timeline-transfer .mark-rect.role-mark path')).to.equal(20);
     expect(await count('#topk-curves-transfer .mark-line.role-mark path')).to.equal(6);
     expect(await count('table.summary tbody tr')).to.be.greaterThan(5);

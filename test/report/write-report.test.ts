@@ -1,14 +1,15 @@
 // test/report/write-report.test.ts: the report builds from the small recorded run: the HTML
-// page (self-contained, every plot present) and the PNG of the main plot; bad input rejected
-// with its error class and code.
+// page (self-contained, every plot present) and the PNG of the main plot, the paired measurement
+// when the journal holds scratch twins, the time to target against a second run; bad input
+// rejected with its error class and code.
 
 import { expect } from 'chai';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError } from 'graft';
 import { JournalError } from 'graft/nas';
-import { writeReport, type WriteReportOptions } from 'graft/report';
-import { copyFixtureRuns, type FixtureRuns } from './fixture-runs.js';
+import { bestSoFar, readRun, writeReport, type WriteReportOptions } from 'graft/report';
+import { addScratchTwins, copyFixtureRuns, type FixtureRuns } from './fixture-runs.js';
 
 function pngSize(bytes: Buffer): { width: number; height: number } {
   expect(bytes.subarray(0, 8).toString('hex')).to.equal('89504e470d0a1a0a');
@@ -43,16 +44,56 @@ describe('writeReport()', () => {
     expect(height).to.be.greaterThan(200);
     expect(files.summary.evaluations).to.equal(20);
     expect(files.comparison).to.equal(undefined);
+    expect(files.pairs).to.equal(undefined);
+    expect(files.timeToTarget).to.equal(undefined);
+    expect(html).not.to.contain('Paired measurement');
+    expect(html).not.to.contain('Time to target');
   });
 
-  it('with vs: overlays the second run and writes the comparison', async () => {
+  it('with scratch twins in the journal: the paired measurement, its table by fraction and its plot', async () => {
+    const twins = addScratchTwins(runs.transfer);
+    expect(twins).to.have.length(12);
+    const files = await writeReport(runs.transfer);
+    const pairs = files.pairs!;
+    // Twelve twins, one of them of a repeat; every gain is 0.004 per transferred layer.
+    expect([pairs.n, pairs.repeats, pairs.unscored]).to.deep.equal([11, 1, 0]);
+    expect(pairs.helpedShare).to.equal(1);
+    expect(pairs.byFraction.map((b) => [b.label, b.n, b.medianGain])).to.deep.equal([
+      ['(0, 1/3]', 1, 0.004],
+      ['(1/3, 2/3]', 6, 0.008],
+      ['(2/3, 1]', 4, 0.012],
+    ]);
+    expect(pairs.wilcoxon!.wMinus).to.equal(0);
+    expect(pairs.wilcoxon!.p).to.be.below(0.01);
+    const html = readFileSync(files.html, 'utf8');
+    expect(html).to.contain('<h2>Paired measurement: transfer against the same architecture from scratch</h2>');
+    expect(html).to.contain('<table class="by-fraction">');
+    expect(html).to.contain('11 new architectures; 1 repeat of earlier ones, counted apart');
+    expect(html).to.match(/<figure class="chart" id="paired-gain-transfer">[^]*?<svg/);
+  });
+
+  it('with vs: overlays the second run, the time to its final best, and the comparison as secondary', async () => {
     const files = await writeReport(runs.transfer, { vs: runs.scratch, pngScale: 1 });
     expect(files.vsSummary?.label).to.equal('scratch');
     expect(files.comparison?.label).to.equal('transfer');
     expect(files.comparison?.baseline).to.equal('scratch');
+    // The target is scratch's final best; each run's time is when its best so far first reached it.
+    const [transfer, scratch] = [await readRun(runs.transfer), await readRun(runs.scratch)];
+    const target = files.vsSummary!.best!.score;
+    const reached = (r: typeof transfer) => bestSoFar(r.evaluations).find((p) => p.value >= target)!.seconds;
+    const t = files.timeToTarget!;
+    expect(t.baseline).to.equal('scratch');
+    expect(t.target).to.equal(target);
+    expect(t.modes.transfer!.median).to.equal(reached(transfer));
+    expect(t.modes.scratch!.median).to.equal(reached(scratch));
+    expect(t.modes.transfer!.speedup).to.equal(reached(scratch) / reached(transfer));
     const html = readFileSync(files.html, 'utf8');
-    expect(html).to.contain('transfer against scratch');
+    expect(html).to.contain('Time to target');
+    expect(html).to.match(/<figure class="chart" id="time-to-target">[^]*?<svg/);
+    expect(html).to.contain('Secondary: whole-search scores, transfer against scratch');
+    expect(html).to.contain('independent draw');
     expect(html).to.contain('Mann–Whitney U');
+    expect(html.indexOf('Time to target')).to.be.below(html.indexOf('Secondary: whole-search scores'));
     expect(html).to.contain('id="actor-timeline-scratch"');
     expect(html).to.contain('id="fetch-sources-scratch"');
     expect(existsSync(join(runs.scratch, 'report.html'))).to.equal(false);
