@@ -10,7 +10,7 @@
 // treats candidates as independent), the top-K table, and a last RESULT line.
 //
 //   npm run bench:transfer -- [--quick] [--out DIR] [--reuse] [--seeds N] [--cells data/space,…]
-//                             [--rules a,b] [--ranks N]
+//                             [--rules a,b] [--default-rule R] [--ranks N]
 
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -22,14 +22,16 @@ import { printCell, printResult, type CellResult } from './transfer-report.js';
 
 type Rule = 'prefix' | 'parent' | 'shape' | 'partial';
 
-/** The rule `graft search` uses by default: the top-K and warm-start runs use it. */
-export const kDefaultRule: Rule = 'prefix';
+/** The rule `graft search` uses by default: the top-K and warm-start runs use it unless --default-rule says otherwise. */
+const kDefaultRule: Rule = 'prefix';
 const kRules: readonly Rule[] = ['prefix', 'parent', 'shape', 'partial'];
 
 interface Budget {
   maxEvals: number;
   population: number;
   sample: number;
+  /** Mutation position weight (position+1)^beta: 1 favours later nodes, keeping longer transferable prefixes (EvoStore). */
+  beta: number;
   epochs: number;
   trainSize: number;
   valSize: number;
@@ -40,6 +42,8 @@ export interface Plan {
   cells: Array<{ data: string; space: string }>;
   seeds: number[];
   rules: Rule[];
+  /** The rule of the top-K and warm-start runs, and of the RESULT line. */
+  defaultRule: Rule;
   budget: Record<string, Budget>;
   topk: { k: number; maxEpochs: number; patience: number };
   /** Warm-start the first cell's next search from its default-rule run. */
@@ -55,8 +59,8 @@ export interface Plan {
 // Budgets sized for a 2-core machine: short trainings, where a better start shows. The CNN
 // space gets fewer evaluations (convolutions are slower) but 2 epochs each.
 const kBudgets: Record<string, Budget> = {
-  'mnist-mlp': { maxEvals: 40, population: 10, sample: 4, epochs: 1, trainSize: 4096, valSize: 1024, actorsPerRank: 2 },
-  'mnist-cnn': { maxEvals: 20, population: 6, sample: 3, epochs: 2, trainSize: 2048, valSize: 512, actorsPerRank: 2 },
+  'mnist-mlp': { maxEvals: 40, population: 10, sample: 4, beta: 1, epochs: 1, trainSize: 4096, valSize: 1024, actorsPerRank: 2 },
+  'mnist-cnn': { maxEvals: 20, population: 6, sample: 3, beta: 1, epochs: 2, trainSize: 2048, valSize: 512, actorsPerRank: 2 },
 };
 
 const kFull: Plan = {
@@ -68,6 +72,7 @@ const kFull: Plan = {
   ],
   seeds: [1, 2, 3],
   rules: [...kRules],
+  defaultRule: kDefaultRule,
   budget: kBudgets,
   topk: { k: 5, maxEpochs: 30, patience: 3 },
   warmStart: true,
@@ -82,7 +87,8 @@ const kQuick: Plan = {
   cells: [{ data: 'mnist', space: 'mnist-mlp' }],
   seeds: [1],
   rules: [kDefaultRule],
-  budget: { ...kBudgets, 'mnist-mlp': { maxEvals: 30, population: 8, sample: 3, epochs: 1, trainSize: 2048, valSize: 512, actorsPerRank: 2 } },
+  defaultRule: kDefaultRule,
+  budget: { ...kBudgets, 'mnist-mlp': { maxEvals: 30, population: 8, sample: 3, beta: 1, epochs: 1, trainSize: 2048, valSize: 512, actorsPerRank: 2 } },
   topk: { k: 3, maxEpochs: 20, patience: 2 },
   warmStart: true,
   childTimeout: 600,
@@ -98,6 +104,7 @@ async function main(): Promise<void> {
       seeds: { type: 'string' },
       cells: { type: 'string' },
       rules: { type: 'string' },
+      'default-rule': { type: 'string' },
       reuse: { type: 'boolean', default: false },
       ranks: { type: 'string' },
     },
@@ -112,30 +119,30 @@ async function main(): Promise<void> {
       return { data, space };
     });
   }
-  if (values.rules !== undefined) {
-    plan.rules = values.rules.split(',').map((r) => (kRules.includes(r as Rule) ? (r as Rule) : fail(`--rules: unknown rule '${r}' (known: ${kRules.join(', ')})`)));
-    if (!plan.rules.includes(kDefaultRule)) plan.rules.unshift(kDefaultRule);
-  }
+  const rule = (r: string, flag: string): Rule => (kRules.includes(r as Rule) ? (r as Rule) : fail(`${flag}: unknown rule '${r}' (known: ${kRules.join(', ')})`));
+  if (values['default-rule'] !== undefined) plan.defaultRule = rule(values['default-rule'], '--default-rule');
+  if (values.rules !== undefined) plan.rules = values.rules.split(',').map((r) => rule(r, '--rules'));
+  if (!plan.rules.includes(plan.defaultRule)) plan.rules.unshift(plan.defaultRule);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const outRoot = resolve(values.out ?? join('runs', `bench-transfer-${stamp}`));
 
   await requireCommands(['search', 'pairs', 'topk']);
   console.log(
     `transfer vs scratch: ${values.quick ? 'quick' : 'full'} run, cells ${plan.cells.map((c) => `${c.data}/${c.space}`).join(', ')}, ` +
-      `seeds ${plan.seeds.join(', ')}, rules ${plan.rules.join(', ')} (default ${kDefaultRule}), ${plan.ranks} rank(s), top-${plan.topk.k}`,
+      `seeds ${plan.seeds.join(', ')}, rules ${plan.rules.join(', ')} (default ${plan.defaultRule}), ${plan.ranks} rank(s), top-${plan.topk.k}`,
   );
   console.log(`runs in ${outRoot}\n`);
 
   const results: CellResult[] = [];
   for (const [i, cell] of plan.cells.entries()) results.push(await runCell(cell, plan, join(outRoot, cell.data, cell.space), i === 0 && plan.warmStart));
-  for (const r of results) printCell(r, plan, kDefaultRule);
-  printResult(results, kDefaultRule);
+  for (const r of results) printCell(r, plan, plan.defaultRule);
+  printResult(results, plan.defaultRule);
 }
 
 function searchArgs(space: string, data: string, b: Budget, seed: number, transfer: string, out: string): string[] {
   return [
     'search', '--space', space, '--data', data,
-    '--max-evals', String(b.maxEvals), '--population', String(b.population), '--sample', String(b.sample),
+    '--max-evals', String(b.maxEvals), '--population', String(b.population), '--sample', String(b.sample), '--beta', String(b.beta),
     '--epochs', String(b.epochs), '--train-size', String(b.trainSize), '--val-size', String(b.valSize),
     '--actors-per-rank', String(b.actorsPerRank), '--transfer', transfer, '--seed', String(seed), '--out', out, '--no-progress',
   ];
@@ -167,18 +174,18 @@ async function runCell(cell: { data: string; space: string }, plan: Plan, root: 
       (runs[mode] ??= []).push(await readRun(dir, mode));
     }
   }
-  const topkDir = join(root, `seed-${plan.seeds[0]}`, kDefaultRule);
+  const topkDir = join(root, `seed-${plan.seeds[0]}`, plan.defaultRule);
   const k = plan.topk;
   await phase(`${label} top-${k.k}`, () => false, plan, () =>
     graft(['topk', topkDir, '--k', String(k.k), '--max-epochs', String(k.maxEpochs), '--patience', String(k.patience), '--actors-per-rank', String(b.actorsPerRank)], topkDir, plan.childTimeout * 2),
   );
-  const topk = await readRun(topkDir, kDefaultRule);
+  const topk = await readRun(topkDir, plan.defaultRule);
   let warm: CellResult['warm'];
   if (warmStart) {
-    const dir = join(root, 'warm-start');
+    const dir = join(root, `warm-start-${plan.defaultRule}`);
     const seed = plan.seeds[0]! + 100;
     await phase(`${label} warm start from ${topkDir}`, () => existsSync(join(dir, kJournalFile)), plan, () =>
-      graft([...searchArgs(cell.space, cell.data, b, seed, kDefaultRule, dir), '--donors-from', topkDir], dir, plan.childTimeout, plan.ranks),
+      graft([...searchArgs(cell.space, cell.data, b, seed, plan.defaultRule, dir), '--donors-from', topkDir], dir, plan.childTimeout, plan.ranks),
     );
     warm = { earlier: topk, warm: await readRun(dir, 'warm start') };
   }

@@ -14,9 +14,12 @@ import { checkpointDir } from './run-files.js';
 export async function reseedStore(store: LayerStore, out: string, records: readonly JournalRecord[], keep: number, backend: string | null): Promise<number> {
   const done = records.filter((r): r is EvaluationRecord => r.kind === 'evaluation' && Number.isFinite(r.score));
   if (done.length === 0) return 0;
+  // A repeat has no checkpoint of its own: its first evaluation's stands for it.
+  const first = new Map(done.filter((r) => r.repeatOf === undefined).map((r) => [r.id, r]));
+  const checkpointOf = (r: EvaluationRecord): EvaluationRecord => (r.repeatOf !== undefined ? first.get(r.repeatOf) ?? r : r);
   const chosen = new Map<number, EvaluationRecord>();
-  for (const r of done.slice(-keep)) chosen.set(r.id, r);
-  for (const r of [...done].sort((a, b) => b.score - a.score).slice(0, keep)) chosen.set(r.id, r);
+  for (const r of done.slice(-keep).map(checkpointOf)) chosen.set(r.id, r);
+  for (const r of [...first.values()].sort((a, b) => b.score - a.score).slice(0, keep)) chosen.set(r.id, r);
   await selectBackend(backend ?? undefined);
   let stored = 0;
   for (const r of [...chosen.values()].sort((a, b) => a.id - b.id)) {
