@@ -12,10 +12,10 @@
 //   npm run bench:transfer -- [--quick] [--out DIR] [--reuse] [--seeds N] [--cells data/space,…]
 //                             [--rules a,b] [--default-rule R] [--ranks N]
 
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { kJournalFile } from 'graft/nas';
+import { kJournalFile, readJournal } from 'graft/nas';
 import { readRun, type Run } from 'graft/report';
 import { graft, requireCommands } from './transfer-runner.js';
 import { printCell, printResult, type CellResult } from './transfer-report.js';
@@ -165,9 +165,11 @@ async function runCell(cell: { data: string; space: string }, plan: Plan, root: 
   for (const seed of plan.seeds) {
     for (const mode of modes) {
       const dir = join(root, `seed-${seed}`, mode);
-      await phase(`${label} seed ${seed} ${mode}: search`, () => existsSync(join(dir, kJournalFile)), plan, () =>
-        graft(searchArgs(cell.space, cell.data, b, seed, mode, dir), dir, plan.childTimeout, plan.ranks),
-      );
+      await phase(`${label} seed ${seed} ${mode}: search`, () => searchDone(dir, b.maxEvals), plan, () => {
+        // A search cut short (a killed benchmark) starts again from nothing.
+        rmSync(dir, { recursive: true, force: true });
+        return graft(searchArgs(cell.space, cell.data, b, seed, mode, dir), dir, plan.childTimeout, plan.ranks);
+      });
       if (mode !== 'none') {
         await phase(`${label} seed ${seed} ${mode}: pairs`, () => false, plan, () => graft(['pairs', dir, '--actors-per-rank', String(b.actorsPerRank)], dir, plan.childTimeout));
       }
@@ -184,13 +186,20 @@ async function runCell(cell: { data: string; space: string }, plan: Plan, root: 
   if (warmStart) {
     const dir = join(root, `warm-start-${plan.defaultRule}`);
     const seed = plan.seeds[0]! + 100;
-    await phase(`${label} warm start from ${topkDir}`, () => existsSync(join(dir, kJournalFile)), plan, () =>
-      graft([...searchArgs(cell.space, cell.data, b, seed, plan.defaultRule, dir), '--donors-from', topkDir], dir, plan.childTimeout, plan.ranks),
-    );
+    await phase(`${label} warm start from ${topkDir}`, () => searchDone(dir, b.maxEvals), plan, () => {
+      rmSync(dir, { recursive: true, force: true });
+      return graft([...searchArgs(cell.space, cell.data, b, seed, plan.defaultRule, dir), '--donors-from', topkDir], dir, plan.childTimeout, plan.ranks);
+    });
     warm = { earlier: topk, warm: await readRun(dir, 'warm start') };
   }
   console.log('');
   return { data: cell.data, space: cell.space, runs, topk, warm, budget: b };
+}
+
+/** Whether DIR holds a search that recorded all its candidates. */
+function searchDone(dir: string, maxEvals: number): boolean {
+  if (!existsSync(join(dir, kJournalFile))) return false;
+  return readJournal(join(dir, kJournalFile)).records.filter((r) => r.kind === 'evaluation' || r.kind === 'failure').length >= maxEvals;
 }
 
 function positiveInt(text: string, flag: string): number {

@@ -89,6 +89,6 @@ function summaryLine(s: RunSummary): string {
   const topk = Number.isFinite(s.topk.meanEpochRatio) ? `, top-${s.topk.pairs.length} scratch/checkpoint epochs ${fmtNumber(s.topk.meanEpochRatio, 2)}x` : '';
   return (
     `${s.label}: ${s.evaluations} candidates${s.failed > 0 ? ` (${s.failed} failed)` : ''}, ${score}, ${best}, wall ${fmtSeconds(s.wallSeconds)}, ` +
-    `hit rate ${fmtShare(s.transfer.hitRate)}, fetched ${fmtBytes(s.transfer.bytesFetched)} in ${fmtSeconds(s.transfer.fetchSeconds)}${topk}`
+    `${s.repeats > 0 ? `${s.repeats} repeats (cached), ` : ''}hit rate ${fmtShare(s.transfer.hitRate)}${Object.keys(s.transfer.fromEarlierRuns).length > 0 ? ` (${Object.values(s.transfer.fromEarlierRuns).reduce((a, b) => a + b, 0)} from earlier searches)` : ''}, fetched ${fmtBytes(s.transfer.bytesFetched)} in ${fmtSeconds(s.transfer.fetchSeconds)}${topk}`
   );
 }

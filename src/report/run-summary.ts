@@ -39,9 +39,17 @@ export interface RunSummary {
   /** Sum over evaluations of build + fetch + train + store. */
   evaluationSeconds: number;
   actors: number;
+  /** Evaluations that repeat an earlier architecture (cached results, not trained). */
+  repeats: number;
   transfer: {
-    /** Fraction of evaluations that received at least one transferred layer. */
+    /** The donor rules the evaluations used (one, unless the journal mixes runs). */
+    rules: string[];
+    /** Fraction of the new architectures' evaluations that received at least one transferred layer. */
     hitRate: number;
+    /** Mean over those that received layers of the fraction of parameters transferred (NaN when not recorded). */
+    meanFraction: number;
+    /** Evaluations whose donor came from an earlier search (`--donors-from`), by run directory. */
+    fromEarlierRuns: Record<string, number>;
     layersTransferred: number;
     bytesFetched: number;
     fetchSeconds: number;
@@ -80,7 +88,15 @@ export function summarizeRun(run: Run): RunSummary {
   let bytesFetched = 0;
   let fetchSeconds = 0;
   let hits = 0;
+  let repeats = 0;
+  const fractions: number[] = [];
+  const rules = new Set<string>();
+  const fromEarlierRuns: Record<string, number> = {};
   for (const r of ev) {
+    if (r.repeatOf !== undefined) repeats++;
+    else if (r.transfer.rule) rules.add(r.transfer.rule);
+    if (r.transfer.donorRun !== undefined && r.transfer.layersTransferred > 0) fromEarlierRuns[r.transfer.donorRun] = (fromEarlierRuns[r.transfer.donorRun] ?? 0) + 1;
+    if (r.transfer.layersTransferred > 0 && (r.transfer.paramsTotal ?? 0) > 0) fractions.push(r.transfer.paramsTransferred! / r.transfer.paramsTotal!);
     trainSeconds += r.trainSeconds;
     evaluationSeconds += r.totalSeconds;
     layersTransferred += r.transfer.layersTransferred;
@@ -101,8 +117,12 @@ export function summarizeRun(run: Run): RunSummary {
     trainSeconds,
     evaluationSeconds,
     actors: new Set(ev.map(actorKey)).size,
+    repeats,
     transfer: {
-      hitRate: ev.length > 0 ? hits / ev.length : 0,
+      rules: [...rules].sort(),
+      hitRate: ev.length > repeats ? hits / (ev.length - repeats) : 0,
+      meanFraction: fractions.length > 0 ? mean(fractions) : NaN,
+      fromEarlierRuns,
       layersTransferred,
       bytesFetched,
       fetchSeconds,
