@@ -23,7 +23,7 @@ import { printCell, printResult, type CellResult } from './transfer-report.js';
 type Rule = 'prefix' | 'parent' | 'shape' | 'partial';
 
 /** The rule `graft search` uses by default: the top-K and warm-start runs use it unless --default-rule says otherwise. */
-const kDefaultRule: Rule = 'prefix';
+const kDefaultRule: Rule = 'shape';
 const kRules: readonly Rule[] = ['prefix', 'parent', 'shape', 'partial'];
 
 interface Budget {

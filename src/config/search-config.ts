@@ -28,7 +28,7 @@ export const kSearchDefaults: SearchOptions = {
   trainSize: 2000,
   valSize: 500,
   actorsPerRank: 0,
-  transfer: 'prefix',
+  transfer: 'shape',
   transferMode: 'finetune',
   donorsFrom: null,
   seed: 1,

@@ -1,12 +1,13 @@
 // nas/journal.ts: the search's append-only journal, `journal.jsonl`: one JSON line per
 // record, written and fsynced before the call returns, so a record that was reported is on
 // disk even if the process is killed right after. Reading tolerates a torn last line (a
-// crash mid-write) and reopening for append cuts it off first; a bad line anywhere else is an
-// error, since it means the file is not a journal.
+// crash mid-write) and reopening for append cuts it off first; a bad line anywhere else, or a
+// record of the wrong shape (journal-check.ts), is an error naming its line.
 
 import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { JournalError } from './errors.js';
 import type { JournalRecord } from './evaluation-record.js';
+import { checkRecord } from './journal-check.js';
 
 const kKinds = new Set(['proposal', 'evaluation', 'failure', 'topk', 'pair']);
 
@@ -36,6 +37,7 @@ export function readJournal(file: string): JournalContents {
     if (typeof rec !== 'object' || rec === null || !kKinds.has((rec as { kind?: string }).kind ?? '')) {
       throw new JournalError(`${file}:${line} is not a journal record`, { details: { file, line } });
     }
+    checkRecord(rec as JournalRecord, file, line);
     records.push(rec as JournalRecord);
     start = end + 1;
   }

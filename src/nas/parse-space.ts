@@ -13,6 +13,10 @@ const kActivations: readonly Activation[] = ['linear', 'relu', 'tanh', 'sigmoid'
 const kOps = ['dense', 'conv1d', 'conv2d', 'maxpool1d', 'avgpool1d', 'maxpool2d', 'avgpool2d', 'dropout', 'batchnorm', 'activation', 'flatten', 'reshape', 'identity'] as const;
 /** Past this many distinct shapes at one node the fit check stops enumerating (it is a check, not a proof). */
 const kMaxShapesPerNode = 512;
+/** Sane bounds, far above any real layer, so a typo (`"units": 1e12`) is refused at the door. */
+const kMaxWidth = 65_536;
+const kMaxWindow = 64;
+const kMaxSize = 1_000_000;
 
 export function readSearchSpaceFile(file: string): SearchSpace {
   let text: string;
@@ -40,7 +44,8 @@ export function parseSearchSpace(value: unknown, source = 'search space'): Searc
   const known = (o: Record<string, unknown>, path: string, keys: readonly string[]): void => {
     for (const k of Object.keys(o)) if (!keys.includes(k)) fail(`${path}.${k}`, `one of the fields ${keys.join(', ')}`, k);
   };
-  const posInt = (v: unknown, path: string): number => (Number.isInteger(v) && (v as number) > 0 ? (v as number) : fail(path, 'a positive integer', v));
+  const posInt = (v: unknown, path: string, max = kMaxSize): number =>
+    Number.isInteger(v) && (v as number) > 0 && (v as number) <= max ? (v as number) : fail(path, `a positive integer up to ${max}`, v);
 
   const op = (v: unknown, path: string): ChoiceOp => {
     const o = obj(v, path);
@@ -55,7 +60,7 @@ export function parseSearchSpace(value: unknown, source = 'search space'): Searc
       case 'dense': {
         known(o, path, ['op', 'units', 'activation']);
         const a = activation('activation', false);
-        return { op: 'dense', units: posInt(o.units, `${path}.units`), ...(a ? { activation: a } : {}) };
+        return { op: 'dense', units: posInt(o.units, `${path}.units`, kMaxWidth), ...(a ? { activation: a } : {}) };
       }
       case 'conv1d':
       case 'conv2d': {
@@ -64,9 +69,9 @@ export function parseSearchSpace(value: unknown, source = 'search space'): Searc
         const a = activation('activation', false);
         return {
           op: kind,
-          filters: posInt(o.filters, `${path}.filters`),
-          kernelSize: posInt(o.kernelSize, `${path}.kernelSize`),
-          ...(o.strides === undefined ? {} : { strides: posInt(o.strides, `${path}.strides`) }),
+          filters: posInt(o.filters, `${path}.filters`, kMaxWidth),
+          kernelSize: posInt(o.kernelSize, `${path}.kernelSize`, kMaxWindow),
+          ...(o.strides === undefined ? {} : { strides: posInt(o.strides, `${path}.strides`, kMaxWindow) }),
           ...(padding ? { padding } : {}),
           ...(a ? { activation: a } : {}),
         };
@@ -76,7 +81,7 @@ export function parseSearchSpace(value: unknown, source = 'search space'): Searc
       case 'maxpool2d':
       case 'avgpool2d':
         known(o, path, ['op', 'poolSize']);
-        return { op: kind, poolSize: posInt(o.poolSize, `${path}.poolSize`) } as ChoiceOp;
+        return { op: kind, poolSize: posInt(o.poolSize, `${path}.poolSize`, kMaxWindow) } as ChoiceOp;
       case 'dropout': {
         known(o, path, ['op', 'rate']);
         const r = o.rate;
@@ -155,6 +160,11 @@ export function checkSpaceFits(space: SearchSpace, inputShape: number[]): void {
 
 function describe(v: unknown): string {
   if (v === undefined) return 'nothing';
-  const s = JSON.stringify(v);
+  let s: string;
+  try {
+    s = JSON.stringify(v);
+  } catch {
+    return 'a value nested too deeply to show';
+  }
   return s.length > 60 ? s.slice(0, 57) + '...' : s;
 }

@@ -151,7 +151,7 @@ function comparisonBlock(c: RunComparison): string {
 function failureTable(label: string, failures: readonly FailedCandidate[]): string {
   const rows = failures.map(
     (f) =>
-      `<tr><td>#${f.id}</td><td>[${f.arch.join(', ')}]</td><td>${f.attempts}</td><td><code>${esc(f.error.code)}</code></td>` +
+      `<tr><td>#${esc(String(f.id))}</td><td>[${esc(f.arch.join(', '))}]</td><td>${esc(String(f.attempts))}</td><td><code>${esc(f.error.code)}</code></td>` +
       `<td>${esc(f.error.name)}: ${esc(f.error.message)}</td></tr>`,
   );
   return [

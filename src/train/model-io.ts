@@ -5,7 +5,8 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { ModelIoError } from './errors.js';
 // For its registration: a loaded model's dropout layers are seeded ones, so training repeats.
 import './seeded-dropout.js';
@@ -45,11 +46,13 @@ export function fileModelHandler(dir: string): tf.io.IOHandler {
       try {
         await mkdir(root, { recursive: true });
         // Write-then-rename, weights first: a reader never sees a model.json whose weights
-        // are missing or half written.
-        await writeFile(join(root, kWeightsFile + '.tmp'), new Uint8Array(weights));
-        await rename(join(root, kWeightsFile + '.tmp'), join(root, kWeightsFile));
-        await writeFile(modelPath + '.tmp', JSON.stringify(json));
-        await rename(modelPath + '.tmp', modelPath);
+        // are missing or half written. Temporary names are this write's own, so two attempts
+        // of one candidate (a retry while a timed-out one still runs) never mix their files.
+        const tmp = `.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+        await writeFile(join(root, kWeightsFile + tmp), new Uint8Array(weights));
+        await rename(join(root, kWeightsFile + tmp), join(root, kWeightsFile));
+        await writeFile(modelPath + tmp, JSON.stringify(json));
+        await rename(modelPath + tmp, modelPath);
       } catch (cause) {
         throw new ModelIoError(`cannot write the model to ${root}`, { cause, details: { file: root } });
       }
@@ -72,7 +75,11 @@ export function fileModelHandler(dir: string): tf.io.IOHandler {
       for (const group of json.weightsManifest) {
         specs.push(...group.weights);
         for (const path of group.paths) {
-          const file = join(root, path);
+          const file = resolve(root, path);
+          // A crafted model.json must not read files outside its own folder.
+          if (relative(resolve(root), file).startsWith('..') || isAbsolute(relative(resolve(root), file))) {
+            throw new ModelIoError(`${modelPath}: weights path '${path}' leaves the model's folder`, { details: { file: modelPath, path } });
+          }
           try {
             const bytes = await readFile(file);
             buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);

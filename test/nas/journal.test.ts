@@ -37,6 +37,20 @@ describe('journal', () => {
     expect(() => readJournal(join(dir, 'none.jsonl'))).to.throw(JournalError);
   });
 
+  it('refuses a record of the wrong shape, naming its line and field', () => {
+    const file = join(dir, 'shape.jsonl');
+    writeFileSync(file, JSON.stringify(proposal(0)) + '\n' + JSON.stringify({ kind: 'proposal', id: 1, arch: 'oops', parent: null, at: 0 }) + '\n');
+    try {
+      readJournal(file);
+      expect.fail('expected a JournalError');
+    } catch (err) {
+      expect(err).to.be.instanceOf(JournalError);
+      expect((err as JournalError).details).to.include({ line: 2, field: 'arch' });
+    }
+    writeFileSync(file, JSON.stringify({ kind: 'evaluation', id: 0, arch: [1], parent: null }) + '\n');
+    expect(() => readJournal(file)).to.throw(JournalError);
+  });
+
   it('rebuilds results.csv with one row per result', () => {
     const records: JournalRecord[] = [
       proposal(0),

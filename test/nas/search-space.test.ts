@@ -45,6 +45,9 @@ describe('search spaces', () => {
     expectSpaceError(() => parseSearchSpace({ name: 'x', nodes: [{ ops: [{ op: 'lstm' }] }] }), '$.nodes[0].ops[0].op');
     expectSpaceError(() => parseSearchSpace({ name: 'x', nodes: [{ ops: [{ op: 'dense', units: 3, unit: 4 }] }] }), '$.nodes[0].ops[0].unit');
     expectSpaceError(() => parseSearchSpace({ name: 'x', nodes: [] }), '$.nodes');
+    // Absurd sizes are refused at the door, not by every candidate failing later.
+    expectSpaceError(() => parseSearchSpace({ name: 'x', nodes: [{ ops: [{ op: 'dense', units: 1e12 }] }] }), '$.nodes[0].ops[0].units');
+    expectSpaceError(() => parseSearchSpace({ name: 'x', nodes: [{ ops: [{ op: 'conv2d', filters: 8, kernelSize: 1000 }] }] }), '$.nodes[0].ops[0].kernelSize');
     expectSpaceError(() => parseSearchSpace({ name: 'x', nodes: [{ ops: [{ op: 'dense', units: 3 }] }], skips: { merge: 'mul', maxDistance: 1 } }), '$.skips.merge');
     // Pooling changes the spatial shape, which skips cannot merge.
     expectSpaceError(

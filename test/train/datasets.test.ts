@@ -3,6 +3,8 @@
 // datasets shared with worker threads without copies.
 
 import { expect } from 'chai';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DatasetError, loadCsvDataset, loadNpyDataset, makeSyntheticDataset, readNpy, shareDataset } from 'graft/train';
@@ -65,6 +67,30 @@ describe('loadNpyDataset()', () => {
   });
 });
 
+/** A little-endian float32 .npy file of `shape` holding `values`. */
+function writeNpy(file: string, shape: number[], values: number[]): void {
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+  const head = Buffer.alloc(10);
+  head.write('\x93NUMPY', 0, 'latin1');
+  head[6] = 1;
+  head.writeUInt16LE(header.length, 8);
+  writeFileSync(file, Buffer.concat([head, Buffer.from(header, 'latin1'), Buffer.from(new Float32Array(values).buffer)]));
+}
+
+describe('loadNpyDataset() with non-finite values', () => {
+  it('refuses NaN or infinite features with their count and the first index', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'graft-npy-'));
+    const values = Array.from({ length: 20 }, (_, i) => i);
+    values[7] = NaN;
+    values[12] = Infinity;
+    writeNpy(join(dir, 'x.npy'), [10, 2], values);
+    writeNpy(join(dir, 'y.npy'), [10], Array.from({ length: 10 }, (_, i) => i % 2));
+    const err = await rejection(loadNpyDataset({ features: join(dir, 'x.npy'), labels: join(dir, 'y.npy'), task: 'classification' }));
+    expect(err.details).to.include({ file: join(dir, 'x.npy'), count: 2, index: 7 });
+  });
+});
+
 describe('loadCsvDataset()', () => {
   it('reads a header, numbers class names in sorted order and picks the label column by name', async () => {
     const ds = await loadCsvDataset({ path: f('iris-mini.csv'), task: 'classification', label: 'species', validationFraction: 0, testFraction: 0 });
@@ -93,6 +119,27 @@ describe('loadCsvDataset()', () => {
     expect(bad.details).to.include({ file: f('bad-number.csv'), line: 3 });
     const ragged = await rejection(loadCsvDataset({ path: f('ragged.csv'), task: 'classification' }));
     expect(ragged.details).to.include({ file: f('ragged.csv'), line: 3 });
+  });
+
+  it('reads quoted fields, CRLF line ends and a byte-order mark', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'graft-csv-')), 'quoted.csv');
+    const rows = ['"a","b, with a comma","label"', ...Array.from({ length: 10 }, (_, i) => `${i},"${i * 2}","${i % 2 === 0 ? 'even, yes' : 'odd'}"`)];
+    writeFileSync(file, '\uFEFF' + rows.join('\r\n') + '\r\n');
+    const ds = await loadCsvDataset({ path: file, task: 'classification', validationFraction: 0, testFraction: 0, normalize: 'none' });
+    expect(ds.featureShape).to.deep.equal([2]);
+    expect(ds.train.count).to.equal(10);
+    expect(ds.numClasses).to.equal(2);
+  });
+
+  it('refuses negative integer labels and data too small to split, naming the minimum', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'graft-csv-'));
+    writeFileSync(join(dir, 'negative.csv'), '1,2,0\n3,4,-1\n5,6,1\n');
+    const negative = await rejection(loadCsvDataset({ path: join(dir, 'negative.csv'), task: 'classification', validationFraction: 0, testFraction: 0 }));
+    expect(negative.details).to.include({ line: 2 });
+    writeFileSync(join(dir, 'one.csv'), '1,2,0\n');
+    const one = await rejection(loadCsvDataset({ path: join(dir, 'one.csv'), task: 'classification' }));
+    expect(one.details).to.include({ count: 1 });
+    expect(one.details.minimum).to.be.a('number').greaterThan(1);
   });
 });
 

@@ -1,10 +1,10 @@
 // test/train/model-files.test.ts: saveModel/loadModel in the tfjs LayersModel format: a round
 // trip keeps layer ids, weights and predictions; tf.loadLayersModel reads the files; a broken
-// folder gives a ModelIoError.
+// folder gives a ModelIoError, and so does a weights path that leaves the model's folder.
 
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -56,5 +56,22 @@ describe('saveModel() / loadModel()', () => {
     expect(err.details.file).to.equal(join(broken, 'weights.bin'));
     writeFileSync(join(broken, 'model.json'), '{"modelTopology": 1}');
     expect(await loadModel(broken).catch((e: unknown) => e)).to.be.instanceOf(ModelIoError);
+  });
+
+  it('refuses weights paths that leave the model folder, and leaves no temporary file behind', async () => {
+    const escape = join(dir, 'escape');
+    const model = buildModel(skipNet(4));
+    await saveModel(model, escape);
+    await saveModel(model, escape);
+    model.dispose();
+    expect(readdirSync(escape).sort()).to.deep.equal(['model.json', 'weights.bin']);
+    const json = JSON.parse(readFileSync(join(escape, 'model.json'), 'utf8')) as { weightsManifest: Array<{ paths: string[] }> };
+    for (const path of ['../a/weights.bin', '/etc/passwd']) {
+      json.weightsManifest[0]!.paths = [path];
+      writeFileSync(join(escape, 'model.json'), JSON.stringify(json));
+      const err = (await loadModel(escape).catch((e: unknown) => e)) as ModelIoError;
+      expect(err, path).to.be.instanceOf(ModelIoError);
+      expect(err.details.path).to.equal(path);
+    }
   });
 });

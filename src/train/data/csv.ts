@@ -1,9 +1,11 @@
 // train/data/csv.ts: a Dataset from a CSV file of numeric feature columns and one label
-// column. The first row is a header when the label is named or any of its feature cells is
-// not a number. Class labels may be integers (used as they are) or names (numbered in sorted
-// order).
+// column, read by csv-parse (RFC 4180: quoted fields, CRLF, a byte-order mark). The first row
+// is a header when the label is named or any of its feature cells is not a number. Class
+// labels may be non-negative integers (used as they are) or names (numbered in sorted order);
+// negative integers are refused rather than read as names.
 
 import { readFile } from 'node:fs/promises';
+import { parse } from 'csv-parse/sync';
 import type { TaskKind } from '../architecture.js';
 import { DatasetError } from '../errors.js';
 import {
@@ -38,9 +40,14 @@ export async function loadCsvDataset(options: CsvDatasetOptions): Promise<Datase
   } catch (cause) {
     throw new DatasetError(`${source}: cannot read the file`, { cause, details: { file: source } });
   }
-  const delimiter = options.delimiter ?? ',';
-  const rows = text.split(/\r?\n/).map((line, i) => ({ line: i + 1, cells: line.split(delimiter).map((c) => c.trim()) }))
-    .filter((row) => row.cells.length > 1 || row.cells[0] !== '');
+  let records: Array<{ record: string[]; info: { lines: number } }>;
+  try {
+    records = parse(text, { delimiter: options.delimiter ?? ',', bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true }) as unknown as typeof records;
+  } catch (cause) {
+    const line = (cause as { lines?: number }).lines;
+    throw new DatasetError(`${source}: not a CSV file${line ? ` (line ${line})` : ''}: ${(cause as Error).message}`, { cause, details: { file: source, line } });
+  }
+  const rows = records.map(({ record, info }) => ({ line: info.lines, cells: record }));
   if (rows.length === 0) fail('the file is empty');
   const width = rows[0].cells.length;
   if (width < 2) fail('needs at least one feature column and a label column');
@@ -87,6 +94,10 @@ export async function loadCsvDataset(options: CsvDatasetOptions): Promise<Datase
       y[i] = value;
     });
   } else {
+    const negative = rawLabels.findIndex((c) => /^-\d+$/.test(c));
+    if (negative >= 0 && rawLabels.every((c) => /^-?\d+$/.test(c))) {
+      fail(`line ${body[negative].line}: class label ${rawLabels[negative]} is negative: labels must be integers from 0, or names`, { line: body[negative].line });
+    }
     const integers = rawLabels.every((c) => /^\d+$/.test(c));
     if (integers) {
       y = Int32Array.from(rawLabels, Number);

@@ -70,10 +70,21 @@ export function splitSamples(samples: Samples, options: SplitOptions, source: st
   for (const [name, value] of [['validationFraction', validationFraction], ['testFraction', testFraction]] as const) {
     if (!(value >= 0 && value < 1)) throw new DatasetError(`${name} must be in [0, 1), got ${value}`, { details: { file: source, option: name } });
   }
-  const nValidation = Math.round(samples.count * validationFraction);
-  const nTest = Math.round(samples.count * testFraction);
-  const nTrain = samples.count - nValidation - nTest;
-  if (nTrain < 1) throw new DatasetError(`${source}: no samples left for training`, { details: { file: source, count: samples.count } });
+  const sizes = (n: number): [number, number, number] => {
+    const v = Math.round(n * validationFraction);
+    const t = Math.round(n * testFraction);
+    return [n - v - t, v, t];
+  };
+  const usable = ([train, validation]: [number, number, number]): boolean => train >= 1 && (validationFraction === 0 || validation >= 1);
+  const [nTrain, nValidation] = sizes(samples.count);
+  if (!usable(sizes(samples.count))) {
+    // Refused here, at load time, rather than by every candidate failing for want of a validation sample.
+    let minimum = samples.count + 1;
+    while (!usable(sizes(minimum))) minimum++;
+    throw new DatasetError(`${source}: ${samples.count} sample(s) cannot be split into training and validation; at least ${minimum} are needed`, {
+      details: { file: source, count: samples.count, minimum },
+    });
+  }
   const order = seededPermutation(samples.count, options.seed ?? 0);
   return [
     take(samples, order.subarray(0, nTrain)),

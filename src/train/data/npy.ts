@@ -87,6 +87,8 @@ export async function loadNpyDataset(options: NpyDatasetOptions): Promise<Datase
     });
   }
   const x = Float32Array.from(features.data);
+  // NaN or Inf would poison normalisation and every candidate; refuse them here, as CSV does.
+  refuseNonFinite(x, options.features, 'feature');
   let y: Int32Array | Float32Array;
   let numClasses = 0;
   let outputUnits: number;
@@ -106,6 +108,7 @@ export async function loadNpyDataset(options: NpyDatasetOptions): Promise<Datase
     outputUnits = numClasses;
   } else if (options.task === 'regression') {
     y = Float32Array.from(labels.data);
+    refuseNonFinite(y, options.labels, 'target');
     outputUnits = labels.shape.length === 2 ? labels.shape[1] : 1;
   } else {
     throw new DatasetError(`task must be 'classification' or 'regression', got '${String(options.task)}'`, { details: { option: 'task' } });
@@ -114,4 +117,21 @@ export async function loadNpyDataset(options: NpyDatasetOptions): Promise<Datase
   const [train, validation, test] = splitSamples({ x, y, count }, options, options.features);
   normalizeSplits(normalize, x.length / Math.max(1, count), train, [train, validation, test]);
   return { name: options.name ?? options.features, task: options.task, featureShape, numClasses, outputUnits, train, validation, test };
+}
+
+/** Throws a DatasetError with the count of NaN/Inf values and the first one's sample and index. */
+function refuseNonFinite(values: Float32Array, file: string, what: string): void {
+  let bad = 0;
+  let first = -1;
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i]!)) {
+      bad++;
+      if (first < 0) first = i;
+    }
+  }
+  if (bad > 0) {
+    throw new DatasetError(`${file}: ${bad} ${what} value(s) are NaN or infinite, the first at flat index ${first} (${values[first]})`, {
+      details: { file, count: bad, index: first },
+    });
+  }
 }
