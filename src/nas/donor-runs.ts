@@ -1,7 +1,10 @@
 // nas/donor-runs.ts: donors from earlier searches (`--donors-from DIR[,DIR…]`). Each earlier
 // run's best distinct architectures are loaded from their checkpoints into the driver rank's
 // layer store, with their layer ids, under model ids that name the run, so a new search (another
-// seed, a widened space, another budget) starts from everything trained before. A run whose
+// seed, a widened space, another budget) starts from everything trained before: its candidates
+// take their layers, and those of the architectures that are valid in the new space open its
+// initial population (as Ray Tune's points_to_evaluate or Optuna's enqueued trials do), where
+// each continues from its earlier copy. A run whose
 // input shape, outputs or task differ from this search's is refused before any work. Their
 // models are kept by retention for the whole search.
 
@@ -15,6 +18,7 @@ import type { EvaluationRecord } from './evaluation-record.js';
 import { readJournal } from './journal.js';
 import { checkpointDir, kConfigFile, kJournalFile } from './run-files.js';
 import type { DataShape } from './to-architecture.js';
+import { checkVector, type SearchSpace } from './search-space.js';
 import { vectorKey } from './network-key.js';
 
 /** Models loaded from each earlier run: its best distinct architectures, at most this many. */
@@ -65,6 +69,17 @@ export function readDonorRuns(dirs: readonly string[], task: string): DonorRun[]
     }
     return { dir: resolve(dir), best: [...byArch.values()].slice(0, kDonorsPerRun) };
   });
+}
+
+/**
+ * The earlier runs' best architectures that are valid vectors of `space`, best first, taking
+ * one from each run in turn (the evolution uses at most half a population of them).
+ */
+export function warmStartArchs(space: SearchSpace, runs: readonly DonorRun[]): number[][] {
+  const valid = runs.map((r) => r.best.filter((e) => checkVector(space, e.arch) === null).map((e) => e.arch));
+  const out: number[][] = [];
+  for (let k = 0; valid.some((v) => k < v.length); k++) for (const v of valid) if (k < v.length) out.push(v[k]!);
+  return out;
 }
 
 /**

@@ -20,7 +20,7 @@ import { checkSpaceFits } from './parse-space.js';
 import { RankStores } from './rank-stores.js';
 import { RetentionPolicy } from './retention.js';
 import { reseedStore } from './reseed-store.js';
-import { loadDonorRuns, readDonorRuns } from './donor-runs.js';
+import { loadDonorRuns, readDonorRuns, warmStartArchs } from './donor-runs.js';
 import { ResultsCsv } from './results-csv.js';
 import { runSearchDriver, type Progress, type SearchSummary } from './search-driver.js';
 import { donorDirs, type SearchOptions } from './search-options.js';
@@ -102,7 +102,7 @@ async function drive(run: SearchRunOptions, space: SearchSpace, runtime: Runtime
     const retention = stores ? new RetentionPolicy({ population: o.population, best: kKeptBest, pinned }, (keep) => stores.retainEverywhere(keep)) : null;
     run.onStart?.({ ranks: runtime.size, actors: workers.length, out: o.out, resumed: replay.filter((r) => r.kind === 'evaluation' || r.kind === 'failure').length });
     const summary = await runSearchDriver({
-      strategy: makeStrategy(space, o),
+      strategy: makeStrategy(space, o, warmStartArchs(space, donorRuns)),
       toArchitecture: (arch) => toArchitecture(space, arch, shape),
       networkKey: networkKey(space, shape),
       workers,
@@ -123,10 +123,11 @@ async function drive(run: SearchRunOptions, space: SearchSpace, runtime: Runtime
   }
 }
 
-export function makeStrategy(space: SearchSpace, o: SearchOptions): SearchStrategy {
+/** `warmStart`: architectures that open evolution's initial population (from `--donors-from`). */
+export function makeStrategy(space: SearchSpace, o: SearchOptions, warmStart: number[][] = []): SearchStrategy {
   return o.strategy === 'random'
     ? new RandomSearch(space, o.seed)
-    : new AgingEvolution(space, { population: o.population, sample: o.sample, beta: o.beta, seed: o.seed });
+    : new AgingEvolution(space, { population: o.population, sample: o.sample, beta: o.beta, seed: o.seed, warmStart });
 }
 
 /**

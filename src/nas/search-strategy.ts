@@ -31,6 +31,11 @@ export interface EvolutionOptions {
   sample: number;
   beta: number;
   seed: number;
+  /**
+   * Architectures that open the initial population, in order (at most half of it; the rest
+   * is drawn at random as usual): a warm start's best architectures of earlier searches.
+   */
+  warmStart?: readonly (readonly number[])[];
 }
 
 /** The Random stream of mutations; stream 0 draws the initial population. */
@@ -60,6 +65,8 @@ export class AgingEvolution implements SearchStrategy {
     // follow the results) were drawn before them.
     const initialRng = new Random(options.seed);
     this.#initial = Array.from({ length: options.population }, () => randomArch(this.#vars, initialRng));
+    const warm = (options.warmStart ?? []).slice(0, Math.ceil(options.population / 2));
+    warm.forEach((arch, i) => (this.#initial[i] = [...arch]));
     this.#rng = new Random(options.seed, kMutationStream);
     this.#mutable = this.#vars.flatMap((v, k) => (v.choices > 1 ? [k] : []));
     this.#weights = this.#mutable.map((k) => Math.pow(k + 1, options.beta));

@@ -26,6 +26,15 @@ describe('search strategies', () => {
     expect(drive(new RandomSearch(space, 3), 10)).to.deep.equal(drive(new RandomSearch(space, 3), 10));
   });
 
+  it('opens the initial population with warm-start architectures, at most half of it, the rest as without them', () => {
+    const warm = [[1, 1, 1, 0, 0, 0, 0, 0], [2, 0, 2, 1, 1, 1, 1, 1], [3, 1, 3, 0, 0, 0, 0, 0], [4, 0, 4, 0, 0, 0, 0, 0]];
+    const plain = drive(new AgingEvolution(space, { population: 6, sample: 2, beta: 0, seed: 7 }), 6);
+    const started = drive(new AgingEvolution(space, { population: 6, sample: 2, beta: 0, seed: 7, warmStart: warm }), 6);
+    expect(started.slice(0, 3).map((p) => p.arch)).to.deep.equal(warm.slice(0, 3));
+    expect(started.slice(3)).to.deep.equal(plain.slice(3));
+    expect(started.every((p) => p.parent === null)).to.equal(true);
+  });
+
   it('starts from a random population, then mutates exactly one variable of a parent', () => {
     const ev = new AgingEvolution(space, { population: 6, sample: 3, beta: 0, seed: 1 });
     const seen = drive(ev, 30);

@@ -79,9 +79,12 @@ describe('graft pairs and --donors-from (one process, two actors)', function () 
     const fromEarlier = evaluations(records(warm)).filter((e) => e.transfer.donorRun !== undefined);
     expect(fromEarlier.length).to.be.greaterThan(0);
     for (const e of fromEarlier) expect(e.transfer.donorRun).to.equal(transfer);
-    // Candidates 0 and 1 start together before anything of this search is stored: their donors can only be earlier ones.
-    const first = evaluations(records(warm)).filter((e) => e.id < 2 && e.transfer.layersTransferred > 0);
-    for (const e of first) expect(e.transfer.donorRun).to.equal(transfer);
+    // The earlier run's best architecture opens the population, and continues from its copy there.
+    const earlierBest = evaluations(records(transfer)).filter((e) => e.repeatOf === undefined).sort((a, b) => b.score - a.score || a.id - b.id)[0]!;
+    const zero = evaluations(records(warm)).find((e) => e.id === 0)!;
+    expect(zero.arch).to.deep.equal(earlierBest.arch);
+    expect(zero.transfer.donorRun).to.equal(transfer);
+    expect(zero.transfer.paramsTransferred).to.equal(zero.transfer.paramsTotal);
 
     const config = JSON.parse(readFileSync(join(transfer, 'config.json'), 'utf8')) as Record<string, unknown>;
     const regression = join(root, 'regression');
