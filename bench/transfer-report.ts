@@ -40,6 +40,8 @@ interface PlanView {
 }
 
 const g = (x: number): string => (Number.isFinite(x) ? Number(x.toPrecision(4)).toString() : 'nan');
+/** A p-value with its magnitude even when tiny (the targets are stated as p < 0.001). */
+const pOf = (p: number): string => (p < 1e-4 ? p.toExponential(1) : fmtP(p));
 
 function scoresOf(run: Run): number[] {
   return run.evaluations.filter((r) => r.repeatOf === undefined && Number.isFinite(r.score)).map((r) => r.score);
@@ -83,7 +85,7 @@ export function printCell(r: CellResult, plan: PlanView, defaultRule: string): v
     const mode = tt.modes[rule]!;
     console.log(
       `  ${rule.padEnd(8)} n ${String(s.n).padEnd(3)} median gain ${fmtSigned(s.medianGain.estimate)} [${fmtSigned(s.medianGain.low)}, ${fmtSigned(s.medianGain.high)}]  mean ${fmtSigned(s.meanGain.estimate)}  ` +
-        `helped ${fmtShare(s.helpedShare)}  Wilcoxon p ${s.wilcoxon ? `${fmtP(s.wilcoxon.p)} (${s.wilcoxon.method})` : '–'}  repeats ${s.repeats}  ` +
+        `helped ${fmtShare(s.helpedShare)}  Wilcoxon p ${s.wilcoxon ? `${pOf(s.wilcoxon.p)} (${s.wilcoxon.method})` : '–'}  repeats ${s.repeats}  ` +
         `time to target ${fmtSeconds(mode.median)} vs ${fmtSeconds(tt.modes.none!.median)}: ${fmtNumber(mode.speedup, 2)}x`,
     );
     console.log(`           by fraction of parameters transferred: ${s.byFraction.map((bin) => `${bin.label}: n ${bin.n}, median ${fmtSigned(bin.medianGain)}, helped ${fmtShare(bin.helpedShare)}`).join('; ')}`);
@@ -92,7 +94,7 @@ export function printCell(r: CellResult, plan: PlanView, defaultRule: string): v
   for (const rule of Object.keys(r.runs).filter((m) => m !== 'none')) {
     const strata = r.runs[rule]!.map((run, i) => ({ x: scoresOf(run), y: scoresOf(r.runs.none![i]!) }));
     const v = vanElteren(strata);
-    console.log(`  ${rule.padEnd(8)} van Elteren (stratified by seed) z ${fmtNumber(v.z, 2)}, p ${fmtP(v.p)}`);
+    console.log(`  ${rule.padEnd(8)} van Elteren (stratified by seed) z ${fmtNumber(v.z, 2)}, p ${pOf(v.p)}`);
   }
   printTopK(r.topk, defaultRule);
   if (r.warm) {
