@@ -30,8 +30,10 @@ export const searchCommand: Command = {
       options,
       resume: resume !== null,
       onProgress: line ? (p) => line.update(p) : undefined,
-      onStart: ({ ranks, actors, out, resumed }) =>
-        process.stderr.write(`graft search: ${actors} training actor(s) on ${ranks} rank(s), results in ${out}${resumed > 0 ? ` (resuming after ${resumed} results)` : ''}\n`),
+      onStart: ({ ranks, actors, out, resumed, startupSeconds }) =>
+        process.stderr.write(
+          `graft search: ${actors} training actor(s) on ${ranks} rank(s) ready after ${startupSeconds.toFixed(1)} s of start-up (counted in --walltime), results in ${out}${resumed > 0 ? ` (resuming after ${resumed} results)` : ''}\n`,
+        ),
     });
     line?.end();
     if (!result) return 0;

@@ -124,5 +124,18 @@ export interface PairRecord {
   curve: number[];
 }
 
+/** A search's start on a process (every run and every resume writes one), before its first candidate. */
+export interface StartRecord {
+  kind: 'start';
+  /** Seconds from process start until the actors were ready: MPI start-up, spawns, data loading. */
+  startupSeconds: number;
+  ranks: number;
+  actors: number;
+  /** Results already in the journal (a resume). */
+  resumed: number;
+  /** Wall-clock time, ISO 8601. */
+  at: string;
+}
+
 /** Every line of `journal.jsonl`. */
-export type JournalRecord = ProposalRecord | EvaluationRecord | FailureRecord | TopKRecord | PairRecord;
+export type JournalRecord = ProposalRecord | EvaluationRecord | FailureRecord | TopKRecord | PairRecord | StartRecord;

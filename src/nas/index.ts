@@ -18,6 +18,7 @@ export { runSearchDriver, type SearchDriverOptions, type SearchSummary, type Pro
 export { runSearch, makeStrategy, type SearchRunOptions, type SearchRunResult } from './search-run.js';
 export { runTopK, type TopKOptions, type TopKResult, type TopKPairResult } from './topk.js';
 export { kJournalFile, kResultsFile, kConfigFile, checkpointDir } from './run-files.js';
+export { lockRunDir, kLockFile, type RunLock } from './run-lock.js';
 export { loadSearchData, checkDataSpec, type DataRequest } from './load-data.js';
 export { planTransfer, type CandidateLayer, type TransferPlan } from './donor-rules.js';
 export { networkKey, vectorKey, type NetworkKey } from './network-key.js';

@@ -77,5 +77,8 @@ export function checkRecord(r: JournalRecord, file: string, line: number): void 
       curve();
       numbers(o, ['epochs', 'trainSeconds']);
       return;
+    case 'start':
+      numbers(o, ['startupSeconds', 'ranks', 'actors', 'resumed']);
+      return;
   }
 }

@@ -9,7 +9,7 @@ import { JournalError } from './errors.js';
 import type { JournalRecord } from './evaluation-record.js';
 import { checkRecord } from './journal-check.js';
 
-const kKinds = new Set(['proposal', 'evaluation', 'failure', 'topk', 'pair']);
+const kKinds = new Set(['proposal', 'evaluation', 'failure', 'topk', 'pair', 'start']);
 
 export interface JournalContents {
   records: JournalRecord[];

@@ -19,6 +19,7 @@ import { Journal, readJournal } from './journal.js';
 import { loadSearchData, type DataRequest } from './load-data.js';
 import type { RetrainActor, RetrainActorArgs } from './retrain-actor.js';
 import { kConfigFile, kJournalFile } from './run-files.js';
+import { lockRunDir } from './run-lock.js';
 import type { SearchOptions } from './search-options.js';
 import type { SearchSpace } from './search-space.js';
 import { spawnOnEveryRank } from './spawn-actors.js';
@@ -74,6 +75,7 @@ export async function runRetrainPhase<J extends { id: number }, R extends Journa
     const shape: DataShape = { inputShape: dataset.featureShape, output: { units: dataset.outputUnits, task: dataset.task } };
     const queue = p.jobs(search, records, resolveSearchSpace(search.space), shape).map((job) => ({ job, attempts: 0 }));
     const failed: J[] = [];
+    const lock = lockRunDir(p.dir, p.kind.replace('-', '').toLowerCase());
     const journal = new Journal(file, validLength);
     try {
       if (queue.length > 0) {
@@ -112,6 +114,7 @@ export async function runRetrainPhase<J extends { id: number }, R extends Journa
       }
     } finally {
       journal.close();
+      lock.release();
     }
     return { search, records, failed };
   } finally {

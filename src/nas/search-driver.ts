@@ -39,7 +39,7 @@ export interface SearchDriverOptions {
    * so far (at least a minute), once 3 results are in; null waits forever.
    */
   evalTimeout: number | 'auto' | null;
-  /** Seconds this run may take (a batch job's limit: a resumed past does not count); null is unlimited. */
+  /** Seconds this process may run, counted from its start (a batch job's limit: a resumed past does not count); null is unlimited. */
   walltime: number | null;
   /** Records already in the journal (from `--resume`). */
   replay?: readonly JournalRecord[];
@@ -144,7 +144,9 @@ export function runSearchDriver(o: SearchDriverOptions): Promise<SearchSummary> 
     const mayPropose = (): boolean => {
       if (proposed >= o.maxEvals) return false;
       // Stop early enough that the slowest evaluation seen so far still fits, with a margin.
-      const elapsed = (performance.now() - t0) / 1000;
+      // The limit counts from process start (performance's time origin): MPI start-up, actor
+      // spawns and data loading spend the batch job's time too.
+      const elapsed = performance.now() / 1000;
       if (o.walltime !== null && elapsed + tally.longest * 1.25 >= o.walltime) {
         if (!stoppedByWalltime) log('info', 'search.walltime.stop', { elapsed, walltime: o.walltime });
         stoppedByWalltime = true;

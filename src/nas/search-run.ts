@@ -12,7 +12,7 @@ import { init, type Remote, type Runtime } from '../runtime/index.js';
 import { openTransport } from '../transport/index.js';
 import { log, setLogFields, setLogFile } from '../util/log.js';
 import { resolveSearchSpace } from './builtin-spaces.js';
-import type { JournalRecord } from './evaluation-record.js';
+import type { JournalRecord, StartRecord } from './evaluation-record.js';
 import type { EvaluationWorker } from './evaluation-task.js';
 import { Journal, readJournal } from './journal.js';
 import { loadSearchData } from './load-data.js';
@@ -29,6 +29,7 @@ import type { SearchSpace } from './search-space.js';
 import { spawnOnEveryRank } from './spawn-actors.js';
 import { toArchitecture, type DataShape } from './to-architecture.js';
 import { networkKey } from './network-key.js';
+import { lockRunDir } from './run-lock.js';
 import { kConfigFile, kJournalFile, kResultsFile } from './run-files.js';
 import type { TrainingActor, TrainingActorArgs } from './training-actor.js';
 
@@ -38,7 +39,7 @@ export interface SearchRunOptions {
   resume: boolean;
   onProgress?(p: Progress): void;
   /** Driver only: called once the actors are ready, before the first candidate. */
-  onStart?(info: { ranks: number; actors: number; out: string; resumed: number }): void;
+  onStart?(info: { ranks: number; actors: number; out: string; resumed: number; startupSeconds: number }): void;
 }
 
 export interface SearchRunResult {
@@ -76,7 +77,17 @@ async function drive(run: SearchRunOptions, space: SearchSpace, runtime: Runtime
   const dataset = await loadSearchData({ data: o.data, task: o.task, trainSize: o.trainSize, valSize: o.valSize, testSize: o.valSize, seed: o.seed });
   const shape: DataShape = { inputShape: dataset.featureShape, output: { units: dataset.outputUnits, task: dataset.task } };
   checkSpaceFits(space, shape.inputShape);
+  mkdirSync(o.out, { recursive: true });
+  const lock = lockRunDir(o.out, 'search');
+  try {
+    return await driveLocked(run, space, runtime, stores, shape);
+  } finally {
+    lock.release();
+  }
+}
 
+async function driveLocked(run: SearchRunOptions, space: SearchSpace, runtime: Runtime, stores: RankStores | null, shape: DataShape): Promise<SearchRunResult> {
+  const o = run.options;
   const journalFile = join(o.out, kJournalFile);
   let replay: JournalRecord[] = [];
   let validLength: number | undefined;
@@ -100,7 +111,16 @@ async function drive(run: SearchRunOptions, space: SearchSpace, runtime: Runtime
     const workers = await spawnWorkers(runtime, o, donorRuns.map((r) => r.dir));
     // Stores keep the population and the best candidates; the rest goes every P results.
     const retention = stores ? new RetentionPolicy({ population: o.population, best: kKeptBest, pinned }, (keep) => stores.retainEverywhere(keep)) : null;
-    run.onStart?.({ ranks: runtime.size, actors: workers.length, out: o.out, resumed: replay.filter((r) => r.kind === 'evaluation' || r.kind === 'failure').length });
+    const start: StartRecord = {
+      kind: 'start',
+      startupSeconds: performance.now() / 1000,
+      ranks: runtime.size,
+      actors: workers.length,
+      resumed: replay.filter((r) => r.kind === 'evaluation' || r.kind === 'failure').length,
+      at: new Date().toISOString(),
+    };
+    journal.append(start);
+    run.onStart?.({ ranks: start.ranks, actors: start.actors, out: o.out, resumed: start.resumed, startupSeconds: start.startupSeconds });
     const summary = await runSearchDriver({
       strategy: makeStrategy(space, o, warmStartArchs(space, donorRuns)),
       toArchitecture: (arch) => toArchitecture(space, arch, shape),

@@ -4,7 +4,7 @@
 // bound to a single core of several gets a warning: everything it runs would share that core.
 
 import { availableParallelism, cpus } from 'node:os';
-import { launchedByMpi } from './launcher.js';
+import { launchedByMpi, launcherTasks, launchMismatch } from './launcher.js';
 import { LocalTransport } from './local.js';
 import { MpiTransport } from './mpi.js';
 import { MpiUnavailableError } from './errors.js';
@@ -12,7 +12,12 @@ import { loadNativeBinding } from './native-binding.js';
 import type { Transport } from './transport.js';
 
 export async function openTransport(): Promise<Transport> {
-  if (!launchedByMpi()) return new LocalTransport();
+  if (!launchedByMpi()) {
+    // srun without an MPI plugin sets no PMI variable: every task would run a whole job alone.
+    const mismatch = launchMismatch(1);
+    if (mismatch) throw new MpiUnavailableError(mismatch, { details: { tasks: launcherTasks() } });
+    return new LocalTransport();
+  }
   const binding = loadNativeBinding();
   if (!binding) {
     throw new MpiUnavailableError(
@@ -20,6 +25,11 @@ export async function openTransport(): Promise<Transport> {
     );
   }
   const transport = MpiTransport.open(binding);
+  const mismatch = launchMismatch(transport.size);
+  if (mismatch) {
+    await transport.close().catch(() => undefined);
+    throw new MpiUnavailableError(mismatch, { details: { tasks: launcherTasks(), size: transport.size } });
+  }
   warnIfBoundToOneCore(transport.rank);
   return transport;
 }

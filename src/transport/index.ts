@@ -15,7 +15,7 @@ export { openTransport } from './factory.js';
 export { LocalTransport } from './local.js';
 export { createLoopbackCluster } from './loopback.js';
 export { MpiTransport } from './mpi.js';
-export { launchedByMpi, launcherRank } from './launcher.js';
+export { launchedByMpi, launcherRank, launcherTasks, launchMismatch } from './launcher.js';
 export { kMaxTag, kMaxPayload } from './validate.js';
 export {
   RankOutOfRangeError,

@@ -23,11 +23,11 @@ describe('journal', () => {
     j.close();
     appendFileSync(file, '{"kind":"proposal","id":2,"ar');
     const read = readJournal(file);
-    expect(read.records.map((r) => r.id)).to.deep.equal([0, 1]);
+    expect(read.records.map((r) => (r as { id: number }).id)).to.deep.equal([0, 1]);
     const again = new Journal(file, read.validLength);
     again.append(proposal(2));
     again.close();
-    expect(readJournal(file).records.map((r) => r.id)).to.deep.equal([0, 1, 2]);
+    expect(readJournal(file).records.map((r) => (r as { id: number }).id)).to.deep.equal([0, 1, 2]);
   });
 
   it('refuses a bad line before the end, and a missing file', () => {

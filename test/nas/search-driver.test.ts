@@ -22,6 +22,8 @@ import {
   type EvaluationWorker,
   type JournalRecord,
   type SearchDriverOptions,
+  type EvaluationRecord,
+  type FailureRecord,
   type SearchStrategy,
 } from 'graft/nas';
 
@@ -82,8 +84,8 @@ describe('search driver', () => {
     };
   }
 
-  function outcomes(file: string): JournalRecord[] {
-    return readJournal(file).records.filter((r) => r.kind === 'evaluation' || r.kind === 'failure');
+  function outcomes(file: string): Array<EvaluationRecord | FailureRecord> {
+    return readJournal(file).records.filter((r): r is EvaluationRecord | FailureRecord => r.kind === 'evaluation' || r.kind === 'failure');
   }
 
   it('records every candidate exactly once, in the journal and in results.csv', async () => {

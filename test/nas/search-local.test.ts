@@ -44,6 +44,10 @@ describe('graft search (one process, two actors)', function () {
     const r = spawnSync(process.execPath, [main, 'search', ...tiny, '--max-evals', '10', '--population', '4', '--sample', '2', '--beta', '2', '--actors-per-rank', '2', '--out', out], { encoding: 'utf8', timeout: 240_000 });
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stdout).to.contain('best: candidate');
+    // Start-up is printed and journaled, and counts in --walltime (from process start).
+    expect(r.stderr).to.match(/ready after [0-9.]+ s of start-up/);
+    const start = readJournal(join(out, 'journal.jsonl')).records.find((x) => x.kind === 'start');
+    expect(start?.kind === 'start' && start.startupSeconds).to.be.greaterThan(0);
     const evals = expectEachOnce(out, 10);
     // The first two candidates start together: nothing is stored yet.
     for (const e of evals.filter((e) => e.id < 2)) expect(e.transfer.donorId).to.equal(null);

@@ -25,11 +25,14 @@ describe('graft search under mpirun -n 4', function () {
   it('evaluates every candidate once across 4 ranks and fetches donors from peers', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'graft-mpi-search-')), 'run');
     // Children start right after the P = 4 initial candidates, often before gossip has spread
-    // the peers' first entries: enough candidates that later children find donors elsewhere.
-    const n = 24;
+    // the peers' first entries, and repeats of a network are not trained (the tiny synthetic
+    // space has 259 networks, most children repeat one): the MLP space's 7,663 networks on the
+    // synthetic data, and enough candidates that later children find donors elsewhere (6-12 of
+    // 32 fetched from a peer in three tries).
+    const n = 32;
     const args = [
-      'search', '--space', 'synthetic', '--data', 'synthetic', '--train-size', '120', '--val-size', '60', '--batch-size', '32',
-      '--max-evals', String(n), '--population', '4', '--sample', '2', '--beta', '3', '--actors-per-rank', '1', '--no-progress', '--out', out,
+      'search', '--space', 'mnist-mlp', '--data', 'synthetic', '--train-size', '120', '--val-size', '60', '--batch-size', '32',
+      '--max-evals', String(n), '--population', '4', '--sample', '2', '--beta', '1', '--actors-per-rank', '1', '--no-progress', '--out', out,
     ];
     const r = await mpirun(4, main, { args, timeoutMs: 240_000 });
     expect(r.timedOut, r.stderr).to.equal(false);

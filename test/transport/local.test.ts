@@ -2,7 +2,7 @@
 // transport from the launcher's environment.
 
 import { expect } from 'chai';
-import { LocalTransport, launchedByMpi, openTransport } from 'graft/transport';
+import { LocalTransport, launchedByMpi, launcherTasks, launchMismatch, openTransport } from 'graft/transport';
 
 describe('LocalTransport', () => {
   it('is rank 0 of 1 and reports itself as local', () => {
@@ -28,6 +28,19 @@ describe('openTransport() / launchedByMpi()', () => {
     expect(launchedByMpi({ OMPI_COMM_WORLD_SIZE: '4' })).to.equal(true);
     expect(launchedByMpi({ PMI_SIZE: '4' })).to.equal(true);
     expect(launchedByMpi({ PMIX_RANK: '0' })).to.equal(true);
+  });
+
+  it('refuses tasks a launcher started together that MPI did not join, naming the fix', () => {
+    // srun without an MPI plugin: two tasks, no PMI variable, each alone.
+    const srun = { SLURM_STEP_NUM_TASKS: '2', SLURM_NTASKS: '2', SLURM_PROCID: '1' };
+    expect(launcherTasks(srun)).to.equal(2);
+    expect(launchMismatch(1, srun)).to.match(/--mpi=pmix/);
+    expect(launchMismatch(2, srun)).to.equal(null);
+    expect(launchMismatch(1, { SLURM_STEP_NUM_TASKS: '1' })).to.equal(null);
+    expect(launchMismatch(1, {})).to.equal(null);
+    expect(launchMismatch(1, { OMPI_COMM_WORLD_SIZE: '4' })).to.match(/4 tasks/);
+    // A batch script's own variables (no step) say nothing about tasks started together.
+    expect(launchMismatch(1, { SLURM_NTASKS: '8' })).to.equal(null);
   });
 
   it('opens a LocalTransport when no launcher started the process', async function () {
