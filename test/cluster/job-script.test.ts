@@ -49,7 +49,7 @@ describe('renderJobScript()', () => {
       '#SBATCH --partition=prod',
       '#SBATCH --output=/lus/me/run7/slurm-%j.out',
     ]);
-    expect(text).to.contain('srun --nodes=3 --ntasks=12 --ntasks-per-node=4');
+    expect(text).to.contain('srun --mpi="${GRAFT_SRUN_MPI:-pmix}" --nodes=3 --ntasks=12 --ntasks-per-node=4');
     expect(text).to.contain('export GRAFT_LAUNCHER=srun');
     expect(text).to.contain('export GRAFT_GPUS_PER_RANK=1');
     expect(text).to.contain('walltime=$(( 8130 - 406 - SECONDS ))');
