@@ -40,6 +40,7 @@ export const kSearchDefaults: SearchOptions = {
   maxRetries: 2,
   evalTimeout: null,
   progress: true,
+  maxParams: null,
 };
 
 export const kSearchOptionSpecs: readonly OptionSpec[] = [
@@ -70,6 +71,7 @@ export const kSearchOptionSpecs: readonly OptionSpec[] = [
   { key: 'maxRetries', type: { kind: 'int', min: 0 }, placeholder: 'N', help: "times a dead or slow actor's candidate is retried elsewhere" },
   { key: 'evalTimeout', type: { kind: 'duration' }, placeholder: 'TIME', help: 'give up on an evaluation after this long and retry it elsewhere (default: 10x the longest so far, at least 1m)' },
   { key: 'progress', type: { kind: 'boolean' }, help: 'live progress line on a terminal (--no-progress to turn off)' },
+  { key: 'maxParams', type: { kind: 'int', min: 1 }, placeholder: 'N', help: 'refuse candidates of more parameters before training (default: one per KiB of memory)' },
 ];
 
 /** The search's row for `key`, with the help another command (topk, pairs) shows for it. */

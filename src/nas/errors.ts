@@ -17,3 +17,8 @@ export class JournalError extends GraftError {
 export class SearchAbortedError extends GraftError {
   override readonly code: string = 'ERR_SEARCH_ABORTED';
 }
+
+/** A candidate with more parameters than `--max-params` allows: recorded as a failure of its own kind, never trained. */
+export class CandidateTooLargeError extends GraftError {
+  override readonly code: string = 'ERR_CANDIDATE_TOO_LARGE';
+}

@@ -3,6 +3,7 @@
 export * from './errors.js';
 export type * from './evaluation-record.js';
 export type * from './search-options.js';
+export { defaultMaxParams, donorDirs } from './search-options.js';
 export { Random } from './random.js';
 export { variablesOf, skipDistances, checkVector } from './search-space.js';
 export type { SearchSpace, VariableNode, ChoiceOp, SkipRule, MergeKind, Variable } from './search-space.js';

@@ -50,6 +50,17 @@ export interface SearchOptions {
   evalTimeout: number | null;
   /** Rank 0's live progress line on a terminal. */
   progress: boolean;
+  /** Candidates with more parameters are refused before training (null: by this machine's memory, see defaultMaxParams). */
+  maxParams: number | null;
+}
+
+/**
+ * The candidate size budget when none is given: one parameter per KiB of this machine's memory.
+ * Training with Adam holds 16 bytes a parameter (weight, gradient, two moments); the rest is
+ * room for activations, several actors and the layer store. 24 GiB gives 25 million.
+ */
+export function defaultMaxParams(totalMemoryBytes: number): number {
+  return Math.floor(totalMemoryBytes / 1024);
 }
 
 /** The run directories of `--donors-from` (comma-separated). */

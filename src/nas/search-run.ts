@@ -6,6 +6,7 @@
 // shuts the runtime down, so no rank is left waiting.
 
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
 import { init, type Remote, type Runtime } from '../runtime/index.js';
@@ -23,7 +24,9 @@ import { reseedStore } from './reseed-store.js';
 import { loadDonorRuns, readDonorRuns, warmStartArchs } from './donor-runs.js';
 import { ResultsCsv } from './results-csv.js';
 import { runSearchDriver, type Progress, type SearchSummary } from './search-driver.js';
-import { donorDirs, type SearchOptions } from './search-options.js';
+import { defaultMaxParams, donorDirs, type SearchOptions } from './search-options.js';
+import { CandidateTooLargeError } from './errors.js';
+import { architectureParams, type Architecture } from '../train/index.js';
 import { AgingEvolution, RandomSearch, type SearchStrategy } from './search-strategy.js';
 import type { SearchSpace } from './search-space.js';
 import { spawnOnEveryRank } from './spawn-actors.js';
@@ -111,6 +114,7 @@ async function driveLocked(run: SearchRunOptions, space: SearchSpace, runtime: R
     const workers = await spawnWorkers(runtime, o, donorRuns.map((r) => r.dir));
     // Stores keep the population and the best candidates; the rest goes every P results.
     const retention = stores ? new RetentionPolicy({ population: o.population, best: kKeptBest, pinned }, (keep) => stores.retainEverywhere(keep)) : null;
+    const maxParams = o.maxParams ?? defaultMaxParams(totalmem());
     const start: StartRecord = {
       kind: 'start',
       startupSeconds: performance.now() / 1000,
@@ -123,7 +127,7 @@ async function driveLocked(run: SearchRunOptions, space: SearchSpace, runtime: R
     run.onStart?.({ ranks: start.ranks, actors: start.actors, out: o.out, resumed: start.resumed, startupSeconds: start.startupSeconds });
     const summary = await runSearchDriver({
       strategy: makeStrategy(space, o, warmStartArchs(space, donorRuns)),
-      toArchitecture: (arch) => toArchitecture(space, arch, shape),
+      toArchitecture: (arch) => checkSize(toArchitecture(space, arch, shape), maxParams),
       networkKey: networkKey(space, shape),
       workers,
       journal,
@@ -144,6 +148,15 @@ async function driveLocked(run: SearchRunOptions, space: SearchSpace, runtime: R
 }
 
 /** `warmStart`: architectures that open evolution's initial population (from `--donors-from`). */
+/** The architecture, or CandidateTooLargeError when it holds more than `maxParams` parameters. */
+function checkSize(arch: Architecture, maxParams: number): Architecture {
+  const params = architectureParams(arch);
+  if (params > maxParams) {
+    throw new CandidateTooLargeError(`the candidate has ${params} parameters, more than --max-params ${maxParams}`, { details: { params, maxParams } });
+  }
+  return arch;
+}
+
 export function makeStrategy(space: SearchSpace, o: SearchOptions, warmStart: number[][] = []): SearchStrategy {
   return o.strategy === 'random'
     ? new RandomSearch(space, o.seed)

@@ -16,6 +16,7 @@ export { loadCsvDataset, type CsvDatasetOptions } from './data/csv.js';
 export { makeSyntheticDataset, type SyntheticOptions } from './data/synthetic.js';
 export { checkArchitecture, type CheckedNode } from './architecture-check.js';
 export { layerIds, type LayerIdEntry } from './layer-ids.js';
+export { architectureParams } from './param-count.js';
 export { buildModel, type BuildOptions } from './model-builder.js';
 export { SeededDropout, type SeededDropoutArgs } from './seeded-dropout.js';
 export { extractLayers, loadLayers, countParams, type LoadOptions, type LoadReport, type SkipReason, type TransferMode } from './weights.js';
