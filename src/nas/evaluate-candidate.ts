@@ -8,7 +8,7 @@
 
 import type * as tf from '@tensorflow/tfjs';
 import type { Dataset, TrainOptions } from '../train/index.js';
-import { buildModel, countParams, extractLayers, loadLayers, saveModel, trainModel } from '../train/index.js';
+import { TrainingAbortedError, buildModel, countParams, extractLayers, loadLayers, saveModel, trainModel } from '../train/index.js';
 import type { LayerRecord, LayerRef, StoreClient } from '../store/index.js';
 import { log } from '../util/log.js';
 import { planTransfer, type CandidateLayer } from './donor-rules.js';
@@ -48,7 +48,7 @@ export function candidateTraining(s: Pick<CandidateSettings, 'epochs' | 'steps' 
   return { ...budget, batchSize: s.batchSize, learningRate: s.learningRate, seed: s.seed };
 }
 
-export async function evaluateCandidate(ctx: CandidateContext, task: EvaluationTask): Promise<EvaluationResult> {
+export async function evaluateCandidate(ctx: CandidateContext, task: EvaluationTask, signal?: AbortSignal): Promise<EvaluationResult> {
   const started = performance.now();
   const s = ctx.settings;
   const model = buildModel(task.architecture, { seed: s.seed });
@@ -61,7 +61,9 @@ export async function evaluateCandidate(ctx: CandidateContext, task: EvaluationT
     if (s.transfer !== 'none' && ctx.layers && model.layers.some((l) => l.weights.length > 0)) {
       await transferLayers(ctx, task, model, transfer, reusable);
     }
-    const result = await trainModel(model, ctx.dataset, candidateTraining(s));
+    const result = await trainModel(model, ctx.dataset, { ...candidateTraining(s), signal });
+    // An attempt the driver gave up on must not replace the checkpoint of the one it records.
+    if (signal?.aborted) throw new TrainingAbortedError(`evaluation ${task.id} was given up on`, { cause: signal.reason });
     await saveModel(model, checkpointDir(s.out, task.id));
     if (ctx.layers && Number.isFinite(result.score)) {
       const records = extractLayers(model);

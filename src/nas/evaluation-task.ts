@@ -21,5 +21,8 @@ export type EvaluationResult = Omit<EvaluationRecord, 'kind' | 'id' | 'arch' | '
 export interface EvaluationWorker {
   /** A stable name for logs and records (e.g. 'r1/a0'). */
   readonly name: string;
-  evaluate(task: EvaluationTask): Promise<EvaluationResult>;
+  /** Evaluates the candidate; `signal` aborts when the driver gives up on it (the training stops at its next batch). */
+  evaluate(task: EvaluationTask, signal?: AbortSignal): Promise<EvaluationResult>;
+  /** Kills the worker's actor and starts it again, for a call that ignored its abort. */
+  restart?(): Promise<void>;
 }

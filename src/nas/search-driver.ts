@@ -48,6 +48,8 @@ export interface SearchDriverOptions {
   onRecord?(id: number, score: number, replayed: boolean): void;
   /** Consecutive deaths or timeouts after which a worker is no longer given candidates. */
   maxWorkerFailures?: number;
+  /** Seconds a call given up on (its signal aborted) may take to stop before its actor is killed and restarted (default 30). */
+  abortGraceSeconds?: number;
 }
 
 export interface SearchSummary {
@@ -74,6 +76,7 @@ interface WorkerState {
 }
 
 const kDefaultMaxWorkerFailures = 3;
+const kDefaultAbortGraceSeconds = 30;
 const kAutoTimeout = { factor: 10, minSeconds: 60, afterResults: 3 };
 
 /**
@@ -236,7 +239,8 @@ export function runSearchDriver(o: SearchDriverOptions): Promise<SearchSummary> 
       const task: EvaluationTask = { id: c.proposal.id, arch: c.proposal.arch, parent: c.proposal.parent, architecture, attempt: c.attempt };
       let settled = false;
       let timer: NodeJS.Timeout | undefined;
-      const call = state.worker.evaluate(task);
+      const abort = new AbortController();
+      const call = state.worker.evaluate(task, abort.signal);
       const onResult = (result: EvaluationResult): void => {
         if (settled) return;
         settled = true;
@@ -265,13 +269,26 @@ export function runSearchDriver(o: SearchDriverOptions): Promise<SearchSummary> 
         }
         pump();
       };
+      let grace: NodeJS.Timeout | undefined;
       call.then(onResult, onError).finally(() => {
+        if (grace) clearTimeout(grace);
         state.busy = false;
         pump();
       });
       const limit = timeoutSeconds();
       if (limit !== null) {
-        timer = setTimeout(() => onError(new TimeoutError(`evaluation ${c.proposal.id} ran past ${limit.toFixed(0)} s on ${state.worker.name}`, { details: { id: c.proposal.id, worker: state.worker.name } })), limit * 1000);
+        timer = setTimeout(() => {
+          const err = new TimeoutError(`evaluation ${c.proposal.id} ran past ${limit.toFixed(0)} s on ${state.worker.name}`, { details: { id: c.proposal.id, worker: state.worker.name } });
+          onError(err);
+          // Cancel the call; one that does not stop within the grace period loses its actor,
+          // which restarts, so the worker's slot is not held by a hung call for ever.
+          abort.abort(err);
+          grace = setTimeout(() => {
+            log('warn', 'search.worker.restart', { worker: state.worker.name, id: c.proposal.id });
+            state.worker.restart?.().catch((e: unknown) => log('warn', 'search.worker.restart_failed', { worker: state.worker.name, error: e }));
+          }, (o.abortGraceSeconds ?? kDefaultAbortGraceSeconds) * 1000);
+          grace.unref?.();
+        }, limit * 1000);
         timer.unref?.();
       }
     };

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
-import { init, type Remote, type Runtime } from '../runtime/index.js';
+import { init, kCallOptions, type Remote, type Runtime } from '../runtime/index.js';
 import { openTransport } from '../transport/index.js';
 import { log, setLogFields, setLogFile } from '../util/log.js';
 import { resolveSearchSpace } from './builtin-spaces.js';
@@ -178,7 +178,11 @@ async function spawnWorkers(runtime: Runtime, o: SearchOptions, donorRuns: strin
       const args: TrainingActorArgs = { settings, data, backend: o.backend, rank, name, useStore: o.transfer !== 'none' };
       const actor: Remote<TrainingActor> = await runtime.spawn<TrainingActor>(kActorModule, 'TrainingActor', [args], { rank, resources, maxRestarts: 2 });
       await actor.ready();
-      return { name, evaluate: (task) => actor.evaluate(task) };
+      return {
+        name,
+        evaluate: (task, signal) => (signal ? actor[kCallOptions]({ signal }) : actor).evaluate(task),
+        restart: () => runtime.kill(actor, { restart: true }),
+      };
     },
   });
 }

@@ -3,7 +3,7 @@
 // evaluates the candidates the search hands it, reaching its rank's layer store through a
 // StoreClient. Nothing here knows ranks beyond the number it was given.
 
-import { init } from '../runtime/index.js';
+import { callSignal, init } from '../runtime/index.js';
 import type { StoreClient } from '../store/index.js';
 import { selectBackend } from '../train/index.js';
 import type { Dataset } from '../train/index.js';
@@ -55,7 +55,8 @@ export class TrainingActor {
     return (await this.#ready).actor;
   }
 
+  /** Evaluates a candidate; the training stops at its next batch when the caller aborts the call. */
   async evaluate(task: EvaluationTask): Promise<EvaluationResult> {
-    return evaluateCandidate(await this.#ready, task);
+    return evaluateCandidate(await this.#ready, task, callSignal());
   }
 }

@@ -129,6 +129,43 @@ describe('search driver', () => {
     expect(zero[0]!.kind === 'evaluation' && zero[0]!.actor).to.equal('fast');
   });
 
+  it('cancels a call it gave up on, and restarts an actor whose call ignores the cancel', async () => {
+    // One worker stops when aborted; the other ignores the abort until its actor is restarted.
+    const stops: EvaluationWorker & { tasks: number[] } = {
+      name: 'stops',
+      tasks: [],
+      async evaluate(task, signal) {
+        this.tasks.push(task.id);
+        if (task.id !== 0 || task.attempt > 0) return result(task, 'stops');
+        return new Promise((_, reject) => signal!.addEventListener('abort', () => reject(signal!.reason)));
+      },
+    };
+    let release: ((err: Error) => void) | undefined;
+    let restarts = 0;
+    const deaf: EvaluationWorker & { tasks: number[] } = {
+      name: 'deaf',
+      tasks: [],
+      async evaluate(task) {
+        this.tasks.push(task.id);
+        if (task.id !== 1 || task.attempt > 0) return result(task, 'deaf');
+        return new Promise((_, reject) => (release = reject));
+      },
+      async restart() {
+        restarts++;
+        release?.(new ActorDiedError('restarted'));
+      },
+    };
+    const o = options([stops, deaf], { maxEvals: 12, evalTimeout: 0.25, abortGraceSeconds: 0.05 });
+    const summary = await runSearchDriver(o);
+    o.journal.close();
+    expect(summary.evaluated).to.equal(12);
+    // The stopped call freed its worker at once: it took the candidates after 0 and 1.
+    expect(stops.tasks.filter((id) => id > 1).length).to.be.greaterThan(0);
+    // The deaf call's actor is restarted once its grace is over (the search may be done by then).
+    for (let waited = 0; restarts === 0 && waited < 5000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+    expect(restarts).to.equal(1);
+  });
+
   it('records a failure after the retry budget, and aborts when no worker is left', async () => {
     // Candidates 1 and 3 fail wherever they go; that is no reason to stop using the workers.
     const bad = (t: EvaluationTask): 'ok' | 'bad' => (t.id === 1 || t.id === 3 ? 'bad' : 'ok');
