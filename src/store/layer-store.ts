@@ -53,6 +53,8 @@ export interface StoreStats {
   spilledBytes: number;
   arenas: number;
   arenaBytes: number;
+  /** Blobs held by fetches not yet released (never evicted, spilled or dropped until then). */
+  pinnedBlobs: number;
   /** Over all puts so far. */
   bytesStored: number;
   bytesSaved: number;
@@ -211,9 +213,11 @@ export class LayerStore {
     let blobs = 0;
     let replicas = 0;
     let spilledBytes = 0;
+    let pinnedBlobs = 0;
     for (const b of this.#table.values()) {
       if (b.replica) replicas++;
       else blobs++;
+      if (b.pins > 0) pinnedBlobs++;
       if (!b.arena) spilledBytes += b.byteLength;
     }
     let models = 0;
@@ -227,6 +231,7 @@ export class LayerStore {
       spilledBytes,
       arenas: this.#table.arenaCount,
       arenaBytes: this.#table.arenaBytes,
+      pinnedBlobs,
       bytesStored: this.#bytesStored,
       bytesSaved: this.#bytesSaved,
     };

@@ -44,7 +44,7 @@ export class StoreClient {
     return (reply as Extract<StoreReply, { kind: 'put' }>).result;
   }
 
-  /** As LayerStore#fetch; 'local' layers are views of the rank's shared memory until release(). */
+  /** As LayerStore#fetch; 'local' layers are views of the rank's shared memory, and peer layers hold their replica slots, until release(). */
   async fetch(layers: LayerRef[]): Promise<FetchResult> {
     const reply = (await this.#request({ kind: 'fetch', layers })) as Extract<StoreReply, { kind: 'fetched' }>;
     const r = reply.result;
@@ -53,7 +53,7 @@ export class StoreClient {
       ...r,
       missing: r.missing.map((m) => ({ ...m, error: fromWireError(m.error, 'store main thread') })),
       release: () => {
-        if (released || this.#closed || !r.layers.some((l) => l.source === 'local')) return;
+        if (released || this.#closed || r.layers.length === 0) return;
         released = true;
         this.#request({ kind: 'release', fetchId: reply.id }).catch((err: unknown) => log('warn', 'store.client.release_failed', { err }));
       },

@@ -32,7 +32,9 @@ export function serveStore(store: LayerStore, port: MessagePort): () => void {
         return;
       case 'fetch': {
         const result = await store.fetch(req.layers);
-        if (result.layers.some((l) => l.source === 'local')) held.set(req.id, result);
+        // Same-rank layers stay pinned as views, and peer layers in the replica slots they landed
+        // in, until the worker releases the fetch: hold every fetch that got anything.
+        if (result.layers.length > 0) held.set(req.id, result);
         const { layers, bytes, seconds, bytesBySource, source } = result;
         const missing = result.missing.map((m) => ({ layerId: m.layerId, home: m.home, reason: m.reason, error: toWireError(m.error) }));
         reply({ kind: 'fetched', id: req.id, result: { layers, missing, bytes, seconds, bytesBySource, source } }, transferables(result));
