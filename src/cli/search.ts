@@ -39,7 +39,7 @@ export const searchCommand: Command = {
     if (!result) return 0;
     const { summary, out } = result;
     const lines = [
-      `results: ${join(out, kResultsFile)} and ${join(out, kJournalFile)} (${summary.evaluated} evaluated, ${summary.failed} failed${summary.stoppedByWalltime ? ', stopped by walltime' : ''})`,
+      `results: ${join(out, kResultsFile)} and ${join(out, kJournalFile)} (${summary.evaluated} evaluated, ${summary.failed} failed${summary.stoppedByWalltime ? ', stopped by walltime' : ''}${summary.stoppedBySignal ? ', stopped by SIGUSR1: continue with --resume' : ''})`,
     ];
     if (summary.best) {
       const b = summary.best;

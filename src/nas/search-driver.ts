@@ -50,6 +50,8 @@ export interface SearchDriverOptions {
   maxWorkerFailures?: number;
   /** Seconds a call given up on (its signal aborted) may take to stop before its actor is killed and restarted (default 30). */
   abortGraceSeconds?: number;
+  /** Aborted when the job is told to stop (a scheduler's warning signal): no new proposal, what is in flight finishes and is recorded. */
+  stop?: AbortSignal;
 }
 
 export interface SearchSummary {
@@ -58,6 +60,8 @@ export interface SearchSummary {
   best: EvaluationRecord | null;
   /** True when the walltime stopped proposals before maxEvals. */
   stoppedByWalltime: boolean;
+  /** True when the stop signal stopped proposals before maxEvals. */
+  stoppedBySignal: boolean;
 }
 
 interface Candidate {
@@ -100,6 +104,7 @@ export function runSearchDriver(o: SearchDriverOptions): Promise<SearchSummary> 
     let proposed = 0;
     let inFlight = 0;
     let stoppedByWalltime = false;
+    let stoppedBySignal = false;
     let finished = false;
 
     const now = (): number => offset + (performance.now() - t0) / 1000;
@@ -146,6 +151,11 @@ export function runSearchDriver(o: SearchDriverOptions): Promise<SearchSummary> 
 
     const mayPropose = (): boolean => {
       if (proposed >= o.maxEvals) return false;
+      if (o.stop?.aborted) {
+        if (!stoppedBySignal) log('info', 'search.signal.stop', { proposed, reason: String(o.stop.reason) });
+        stoppedBySignal = true;
+        return false;
+      }
       // Stop early enough that the slowest evaluation seen so far still fits, with a margin.
       // The limit counts from process start (performance's time origin): MPI start-up, actor
       // spawns and data loading spend the batch job's time too.
@@ -162,7 +172,7 @@ export function runSearchDriver(o: SearchDriverOptions): Promise<SearchSummary> 
       if (finished) return;
       finished = true;
       progress();
-      resolve({ evaluated: tally.evaluated, failed: tally.failed, best: tally.best, stoppedByWalltime });
+      resolve({ evaluated: tally.evaluated, failed: tally.failed, best: tally.best, stoppedByWalltime, stoppedBySignal });
     };
 
     const fail = (err: unknown): void => {
@@ -334,6 +344,7 @@ export function runSearchDriver(o: SearchDriverOptions): Promise<SearchSummary> 
       reject(new SearchAbortedError('no training actors to run the search on'));
       return;
     }
+    o.stop?.addEventListener('abort', () => pump(), { once: true });
     pump();
   });
 }

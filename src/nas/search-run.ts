@@ -10,7 +10,7 @@ import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
 import { init, kCallOptions, type Remote, type Runtime } from '../runtime/index.js';
-import { openTransport } from '../transport/index.js';
+import { openTransport, type Transport } from '../transport/index.js';
 import { log, setLogFields, setLogFile } from '../util/log.js';
 import { resolveSearchSpace } from './builtin-spaces.js';
 import type { JournalRecord, StartRecord } from './evaluation-record.js';
@@ -61,6 +61,27 @@ export async function runSearch(run: SearchRunOptions): Promise<SearchRunResult 
   const transport = await openTransport();
   setLogFields({ rank: transport.rank });
   const runtime = await init({ transport });
+  // A scheduler's warning before the time limit or a preemption (Slurm's --signal=B:USR1@…,
+  // forwarded to every rank by srun or mpirun): the driver stops proposing and records what is
+  // in flight; the other ranks must not die of it (SIGUSR1 ends a process by default).
+  const stop = new AbortController();
+  const onStopSignal = (signal: NodeJS.Signals): void => {
+    log('info', 'search.stop_signal', { signal, driver: runtime.isDriver });
+    if (runtime.isDriver && !stop.signal.aborted) {
+      process.stderr.write(`graft search: ${signal}: no new candidates; the ones in flight finish and are recorded, then the search stops (continue with --resume)\n`);
+      stop.abort(signal);
+    }
+  };
+  process.on('SIGUSR1', onStopSignal);
+  try {
+    return await runJob(run, space, transport, runtime, stop.signal);
+  } finally {
+    process.off('SIGUSR1', onStopSignal);
+  }
+}
+
+async function runJob(run: SearchRunOptions, space: SearchSpace, transport: Transport, runtime: Runtime, stop: AbortSignal): Promise<SearchRunResult | null> {
+  const o = run.options;
   const stores = o.transfer !== 'none' ? new RankStores(runtime, transport, o) : null;
   if (!runtime.isDriver) {
     await runtime.serve();
@@ -68,14 +89,14 @@ export async function runSearch(run: SearchRunOptions): Promise<SearchRunResult 
     return null;
   }
   try {
-    return await drive(run, space, runtime, stores);
+    return await drive(run, space, runtime, stores, stop);
   } finally {
     await stores?.stopAll().catch((err) => log('warn', 'nas.stores.stop', { error: err }));
     await runtime.shutdown();
   }
 }
 
-async function drive(run: SearchRunOptions, space: SearchSpace, runtime: Runtime, stores: RankStores | null): Promise<SearchRunResult> {
+async function drive(run: SearchRunOptions, space: SearchSpace, runtime: Runtime, stores: RankStores | null, stop: AbortSignal): Promise<SearchRunResult> {
   const o = run.options;
   const dataset = await loadSearchData({ data: o.data, task: o.task, trainSize: o.trainSize, valSize: o.valSize, testSize: o.valSize, seed: o.seed });
   const shape: DataShape = { inputShape: dataset.featureShape, output: { units: dataset.outputUnits, task: dataset.task } };
@@ -83,13 +104,13 @@ async function drive(run: SearchRunOptions, space: SearchSpace, runtime: Runtime
   mkdirSync(o.out, { recursive: true });
   const lock = lockRunDir(o.out, 'search');
   try {
-    return await driveLocked(run, space, runtime, stores, shape);
+    return await driveLocked(run, space, runtime, stores, shape, stop);
   } finally {
     lock.release();
   }
 }
 
-async function driveLocked(run: SearchRunOptions, space: SearchSpace, runtime: Runtime, stores: RankStores | null, shape: DataShape): Promise<SearchRunResult> {
+async function driveLocked(run: SearchRunOptions, space: SearchSpace, runtime: Runtime, stores: RankStores | null, shape: DataShape, stop: AbortSignal): Promise<SearchRunResult> {
   const o = run.options;
   const journalFile = join(o.out, kJournalFile);
   let replay: JournalRecord[] = [];
@@ -136,6 +157,7 @@ async function driveLocked(run: SearchRunOptions, space: SearchSpace, runtime: R
       maxRetries: o.maxRetries,
       evalTimeout: o.evalTimeout ?? 'auto',
       walltime: o.walltime,
+      stop,
       replay,
       onProgress: run.onProgress,
       onRecord: retention ? (id, score, replayed) => retention.add(id, score, replayed) : undefined,
