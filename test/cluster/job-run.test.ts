@@ -5,7 +5,7 @@
 
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -24,7 +24,7 @@ describe('job scripts under fake launchers', () => {
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
   /** Writes a script with graft submit --dry-run, then runs it as the scheduler would. */
-  function runJob(submitArgs: string[], schedulerEnv: Record<string, string>): { status: number | null; ranks: RankLine[]; stderr: string } {
+  function runJob(submitArgs: string[], schedulerEnv: Record<string, string>, beforeRun?: (out: string) => void): { status: number | null; ranks: RankLine[]; stderr: string } {
     const out = join(root, 'run');
     const written = spawnSync(
       process.execPath,
@@ -33,6 +33,7 @@ describe('job scripts under fake launchers', () => {
     );
     expect(written.status, written.stderr).to.equal(0);
     const script = readdirSync(out).find((name) => name.startsWith('graft-job.')) as string;
+    beforeRun?.(out);
     const r = spawnSync('bash', [join(out, script)], {
       cwd: root,
       encoding: 'utf8',
@@ -65,6 +66,17 @@ describe('job scripts under fake launchers', () => {
     expect(job.status, job.stderr).to.equal(0);
     expect(job.ranks.map((r) => [r.localRank, r.cuda])).to.deep.equal([['0', '0'], ['1', '1'], ['2', '2'], ['3', '3']]);
     job.ranks.forEach(expectSearchArgs);
+  });
+
+  it('Slurm: a requeued job (its journal already there) resumes the search instead of starting it again', () => {
+    const job = runJob(['--scheduler', 'slurm', '--nodes', '1', '--ranks-per-node', '2'], { SLURM_RESTART_COUNT: '1' }, (out) => writeFileSync(join(out, 'journal.jsonl'), ''));
+    expect(job.status, job.stderr).to.equal(0);
+    expect(job.stderr).to.contain('resuming the search');
+    for (const rank of job.ranks) {
+      const at = rank.args.indexOf('--resume');
+      expect(at, rank.args.join(' ')).to.be.greaterThan(0);
+      expect(rank.args[at + 1]).to.equal(join(root, 'run'));
+    }
   });
 
   it("Slurm + mpirun: the OpenMPI local rank wins over the batch step's SLURM_LOCALID, two GPUs a rank", () => {

@@ -48,13 +48,17 @@ describe('renderJobScript()', () => {
       '#SBATCH --account=CSC123',
       '#SBATCH --partition=prod',
       '#SBATCH --output=/lus/me/run7/slurm-%j.out',
+      '#SBATCH --requeue',
+      '#SBATCH --signal=B:USR1@406',
+      '#SBATCH --open-mode=append',
     ]);
     expect(text).to.contain('srun --mpi="${GRAFT_SRUN_MPI:-pmix}" --nodes=3 --ntasks=12 --ntasks-per-node=4');
     expect(text).to.contain('export GRAFT_LAUNCHER=srun');
     expect(text).to.contain('export GRAFT_GPUS_PER_RANK=1');
     expect(text).to.contain('walltime=$(( 8130 - 406 - SECONDS ))');
     expect(text).to.contain(`--data 'data dir/it'\\''s here'`);
-    expect(text).to.contain('--out /lus/me/run7 --walltime "$walltime"');
+    expect(text).to.contain('--out /lus/me/run7)');
+    expect(text).to.contain('search "${args[@]}" "${resume[@]}" --walltime "$walltime"');
   });
 
   it('Slurm with mpirun: the OpenMPI mapping of ranks per node and cores per rank', () => {
