@@ -158,20 +158,19 @@ function parseCount(option: keyof typeof kLimits, value: number | string): numbe
   return n;
 }
 
-function checkLayout(scheduler: Scheduler, gpusPerNode: number, ranksPerNode: number): void {
-  if (gpusPerNode === 0) return;
-  if (scheduler === 'pbs' && ranksPerNode !== gpusPerNode) {
-    throw new RankLayoutError(
-      `pbs jobs run one rank per GPU: --ranks-per-node must equal --gpus-per-node (${gpusPerNode}), got ${ranksPerNode}`,
-      { details: { option: 'ranksPerNode', value: ranksPerNode, gpusPerNode } },
-    );
-  }
-  if (ranksPerNode > gpusPerNode || gpusPerNode % ranksPerNode !== 0) {
-    throw new RankLayoutError(
-      `--ranks-per-node ${ranksPerNode} cannot share ${gpusPerNode} GPUs per node evenly: each rank needs its own whole GPUs`,
-      { details: { option: 'ranksPerNode', value: ranksPerNode, gpusPerNode } },
-    );
-  }
+/**
+ * One rank per GPU, on every scheduler. The pin is real only per process: a rank's actors are
+ * threads of one process, and a GPU library such as tfjs-node-gpu sees every GPU the process
+ * was given, whatever each thread's copy of CUDA_VISIBLE_DEVICES says. A rank given one GPU uses
+ * exactly that one.
+ */
+function checkLayout(_scheduler: Scheduler, gpusPerNode: number, ranksPerNode: number): void {
+  if (gpusPerNode === 0 || ranksPerNode === gpusPerNode) return;
+  throw new RankLayoutError(
+    `graft runs one rank per GPU (a rank's actors share one process, which sees every GPU it is given): ` +
+      `--ranks-per-node must equal --gpus-per-node (${gpusPerNode}), got ${ranksPerNode}; leave --ranks-per-node out to get that`,
+    { details: { option: 'ranksPerNode', value: ranksPerNode, gpusPerNode } },
+  );
 }
 
 function parseName(option: string, value: string | undefined, pattern: RegExp): string | undefined {

@@ -59,8 +59,9 @@ describe('resolveJobSpec()', () => {
     expect(spec).to.deep.include({ gpusPerNode: 0, ranksPerNode: 1, gpusPerRank: 0, ranks: 2 });
   });
 
-  it('shares GPUs out in whole blocks: 4 GPUs over 2 ranks gives 2 each', () => {
-    expect(resolveJobSpec({ ...good, ranksPerNode: 2 }).gpusPerRank).to.equal(2);
+  it('runs one rank per GPU: 4 GPUs over 2 ranks is refused, naming the fix', () => {
+    expect(resolveJobSpec({ ...good }).gpusPerRank).to.equal(1);
+    expect(() => resolveJobSpec({ ...good, ranksPerNode: 2 })).to.throw(RankLayoutError).with.property('code', 'ERR_RANK_LAYOUT');
   });
 
   it('takes the output directory from the search flags, relative to the working directory', () => {

@@ -79,13 +79,13 @@ describe('job scripts under fake launchers', () => {
     }
   });
 
-  it("Slurm + mpirun: the OpenMPI local rank wins over the batch step's SLURM_LOCALID, two GPUs a rank", () => {
-    const job = runJob(['--scheduler', 'slurm', '--launcher', 'mpirun', '--nodes', '1', '--gpus-per-node', '4', '--ranks-per-node', '2'], {
+  it("Slurm + mpirun: the OpenMPI local rank wins over the batch step's SLURM_LOCALID", () => {
+    const job = runJob(['--scheduler', 'slurm', '--launcher', 'mpirun', '--nodes', '1', '--gpus-per-node', '4'], {
       SLURM_JOB_GPUS: '4,5,6,7',
       SLURM_LOCALID: '0',
     });
     expect(job.status, job.stderr).to.equal(0);
-    expect(job.ranks.map((r) => r.cuda)).to.deep.equal(['4,5', '6,7']);
+    expect(job.ranks.map((r) => r.cuda)).to.deep.equal(['4', '5', '6', '7']);
   });
 
   it('PBS + mpiexec: no CUDA_VISIBLE_DEVICES from PBS, PALS_LOCAL_RANKID picks one of the 4 GPUs', () => {
@@ -96,9 +96,9 @@ describe('job scripts under fake launchers', () => {
   });
 
   it('LSF + jsrun: each resource set keeps the GPUs jsrun gave it', () => {
-    const job = runJob(['--scheduler', 'lsf', '--nodes', '1', '--gpus-per-node', '6', '--ranks-per-node', '3'], {});
+    const job = runJob(['--scheduler', 'lsf', '--nodes', '1', '--gpus-per-node', '6'], {});
     expect(job.status, job.stderr).to.equal(0);
-    expect(job.ranks.map((r) => r.cuda)).to.deep.equal(['0,1', '2,3', '4,5']);
+    expect(job.ranks.map((r) => r.cuda)).to.deep.equal(['0', '1', '2', '3', '4', '5']);
     job.ranks.forEach(expectSearchArgs);
   });
 

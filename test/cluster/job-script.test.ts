@@ -62,11 +62,11 @@ describe('renderJobScript()', () => {
   });
 
   it('Slurm with mpirun: the OpenMPI mapping of ranks per node and cores per rank', () => {
-    const text = render({ launcher: 'mpirun', ranksPerNode: 2, cpusPerRank: 16 });
+    const text = render({ launcher: 'mpirun', ranksPerNode: 4, cpusPerRank: 16 });
     expectValidBash(text);
     expect(text).to.contain('export GRAFT_LAUNCHER=mpirun');
-    expect(text).to.contain('export GRAFT_GPUS_PER_RANK=2');
-    expect(text).to.contain('mpirun -n 6 --map-by ppr:2:node:PE=16 --bind-to core');
+    expect(text).to.contain('export GRAFT_GPUS_PER_RANK=1');
+    expect(text).to.contain('mpirun -n 12 --map-by ppr:4:node:PE=16 --bind-to core');
   });
 
   it('Slurm, CPU-only and without account or queue: no GPU, account or partition directive', () => {
@@ -95,7 +95,7 @@ describe('renderJobScript()', () => {
   });
 
   it('LSF: -nnodes, -W in whole minutes, -P, -q; jsrun with one resource set per rank', () => {
-    const text = render({ scheduler: 'lsf', gpusPerNode: 6, ranksPerNode: 3, cpusPerRank: 14 });
+    const text = render({ scheduler: 'lsf', gpusPerNode: 6, ranksPerNode: 6, cpusPerRank: 7 });
     expectValidBash(text);
     expect(directives(text, '#BSUB')).to.deep.equal([
       '#BSUB -J graft',
@@ -106,8 +106,8 @@ describe('renderJobScript()', () => {
       '#BSUB -o /lus/me/run7/lsf-%J.out',
       '#BSUB -e /lus/me/run7/lsf-%J.err',
     ]);
-    expect(text).to.contain('jsrun --nrs 9 --tasks_per_rs 1 --cpu_per_rs 14 --gpu_per_rs 2');
-    expect(text).to.contain('--rs_per_host 3 --bind packed:14');
+    expect(text).to.contain('jsrun --nrs 18 --tasks_per_rs 1 --cpu_per_rs 7 --gpu_per_rs 1');
+    expect(text).to.contain('--rs_per_host 6 --bind packed:7');
     // The search's budget comes from the minutes LSF grants, not the seconds asked for.
     expect(text).to.contain('walltime=$(( 8100 - 405 - SECONDS ))');
   });
