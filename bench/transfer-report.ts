@@ -56,6 +56,19 @@ export function evaluationsTo(run: Run, target: number): number {
   return bestSoFar(run.evaluations).find((p) => p.value >= target)?.evaluation ?? Infinity;
 }
 
+/** Architectures among a top-K run's trained models that differ. */
+function distinctTopK(run: Run): number {
+  return new Set(summarizeRun(run).topk.pairs.map((p) => run.evaluations.find((e) => e.id === p.id)?.arch.join() ?? String(p.id))).size;
+}
+
+/** The warm start against the run it started from: the earlier best, and the evaluations each needed to reach it. */
+function warmStart(w: NonNullable<CellResult['warm']>): { best: number; earlier: number; warm: number; ratio: number } {
+  const best = summarizeRun(w.earlier).best!.score;
+  const earlier = evaluationsTo(w.earlier, best);
+  const warm = evaluationsTo(w.warm, best);
+  return { best, earlier, warm, ratio: warm / earlier };
+}
+
 export function printCell(r: CellResult, plan: PlanView, defaultRule: string): void {
   const b = r.budget;
   console.log(`== ${r.data} / ${r.space}: ${plan.seeds.length} seed(s) × ${b.maxEvals} evaluations, ${b.epochs} epoch(s) on ${b.trainSize} samples, ${plan.ranks} rank(s) × ${b.actorsPerRank} actors`);
@@ -98,13 +111,11 @@ export function printCell(r: CellResult, plan: PlanView, defaultRule: string): v
   }
   printTopK(r.topk, defaultRule);
   if (r.warm) {
-    const best = summarizeRun(r.warm.earlier).best!.score;
-    const earlier = evaluationsTo(r.warm.earlier, best);
-    const warm = evaluationsTo(r.warm.warm, best);
+    const { best, earlier, warm, ratio } = warmStart(r.warm);
     const fromEarlier = r.warm.warm.evaluations.filter((e) => e.transfer.donorRun !== undefined).length;
     console.log(
       `warm start (--donors-from the ${defaultRule} run, another seed): the earlier run's best ${fmtNumber(best)} took it ${earlier} evaluations; ` +
-        `the warm-started search ${Number.isFinite(warm) ? warm : 'never reached it in'} ${Number.isFinite(warm) ? 'evaluations' : `${r.warm.warm.evaluations.length}`}: ratio ${fmtNumber(warm / earlier, 2)}; ` +
+        `the warm-started search ${Number.isFinite(warm) ? warm : 'never reached it in'} ${Number.isFinite(warm) ? 'evaluations' : `${r.warm.warm.evaluations.length}`}: ratio ${fmtNumber(ratio, 2)}; ` +
         `${fromEarlier} of its candidates took layers from the earlier run`,
     );
   }
@@ -117,8 +128,7 @@ function printTopK(run: Run, rule: string): void {
     console.log('top-K: no model had both a checkpoint and a scratch training recorded');
     return;
   }
-  const distinct = new Set(pairs.map((p) => run.evaluations.find((e) => e.id === p.id)?.arch.join() ?? String(p.id))).size;
-  console.log(`top-${pairs.length} full training (first seed, ${rule} run; ${distinct} distinct architectures): checkpoint vs scratch`);
+  console.log(`top-${pairs.length} full training (first seed, ${rule} run; ${distinctTopK(run)} distinct architectures): checkpoint vs scratch`);
   console.log('  cand  epochs ckpt/scratch  time ckpt/scratch      test ckpt/scratch  ratio epochs  ratio time');
   for (const p of pairs) {
     console.log(
@@ -141,16 +151,9 @@ export function printResult(results: readonly CellResult[], defaultRule: string)
   const speedups = results.map((r) => timeToTarget(r.runs, 'none').modes[defaultRule]?.speedup ?? NaN).filter((x) => x > 0);
   const ttSpeedup = speedups.length > 0 ? Math.exp(mean(speedups.map(Math.log))) : NaN;
   const topk = results.flatMap((r) => summarizeRun(r.topk).topk.pairs);
-  const distinct = results.reduce((a, r) => {
-    const pairs = summarizeRun(r.topk).topk.pairs;
-    return a + new Set(pairs.map((p) => r.topk.evaluations.find((e) => e.id === p.id)?.arch.join() ?? String(p.id))).size;
-  }, 0);
+  const distinct = results.reduce((a, r) => a + distinctTopK(r.topk), 0);
   const warm = results.find((r) => r.warm)?.warm;
-  let warmRatio = NaN;
-  if (warm) {
-    const best = summarizeRun(warm.earlier).best!.score;
-    warmRatio = evaluationsTo(warm.warm, best) / evaluationsTo(warm.earlier, best);
-  }
+  const warmRatio = warm ? warmStart(warm).ratio : NaN;
   const transferred = results.flatMap((r) => Object.entries(r.runs).filter(([m]) => m !== 'none').flatMap(([, runs]) => runs.map(summarizeRun)));
   const fetch = transferred.reduce((a, s) => a + s.transfer.fetchSeconds, 0);
   const evalSeconds = transferred.reduce((a, s) => a + s.evaluationSeconds, 0);

@@ -8,7 +8,7 @@
 // input shape, outputs or task differ from this search's is refused before any work. Their
 // models are kept by retention for the whole search.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
 import type { LayerStore } from '../store/index.js';
@@ -16,7 +16,7 @@ import { extractLayers, loadModel, selectBackend } from '../train/index.js';
 import { log } from '../util/log.js';
 import type { EvaluationRecord } from './evaluation-record.js';
 import { readJournal } from './journal.js';
-import { checkpointDir, kConfigFile, kJournalFile } from './run-files.js';
+import { checkpointDir, kConfigFile, kJournalFile, readSearchConfig } from './run-files.js';
 import type { DataShape } from './to-architecture.js';
 import { checkVector, type SearchSpace } from './search-space.js';
 import { vectorKey } from './network-key.js';
@@ -53,7 +53,7 @@ export function readDonorRuns(dirs: readonly string[], task: string): DonorRun[]
     if (!existsSync(join(dir, kJournalFile))) refuse(dir, `no ${kJournalFile}: not a search run directory`);
     let config: { task?: string };
     try {
-      config = JSON.parse(readFileSync(join(dir, kConfigFile), 'utf8')) as { task?: string };
+      config = readSearchConfig(dir);
     } catch {
       refuse(dir, `cannot read ${kConfigFile}: not a search run directory`);
     }

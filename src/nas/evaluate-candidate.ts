@@ -8,7 +8,7 @@
 
 import type * as tf from '@tensorflow/tfjs';
 import type { Dataset, TrainOptions } from '../train/index.js';
-import { TrainingAbortedError, buildModel, countParams, extractLayers, loadLayers, saveModel, trainModel } from '../train/index.js';
+import { TrainingAbortedError, buildModel, countParams, extractLayers, loadLayers, saveModel, trainModel, weightedLayerShapes } from '../train/index.js';
 import type { LayerRecord, LayerRef, StoreClient } from '../store/index.js';
 import { log } from '../util/log.js';
 import { planTransfer, type CandidateLayer } from './donor-rules.js';
@@ -89,13 +89,6 @@ export async function evaluateCandidate(ctx: CandidateContext, task: EvaluationT
   }
 }
 
-/** The candidate's weighted layers with their tensor shapes, in model order. */
-function candidateLayers(model: tf.LayersModel): CandidateLayer[] {
-  return model.layers
-    .filter((l) => l.weights.length > 0)
-    .map((l) => ({ name: l.name, tensors: l.weights.map((w) => ({ name: w.originalName.slice(l.name.length + 1), shape: w.shape as number[] })) }));
-}
-
 /** The donor and its layers by the rule: the parent, or the longest shared prefix (with all its layers for shape rules). */
 async function chooseDonor(ctx: CandidateContext, task: EvaluationTask, layers: CandidateLayer[]): Promise<{ modelId: string; matched: number; layers: LayerRef[] } | null> {
   const store = ctx.layers!;
@@ -122,7 +115,7 @@ async function transferLayers(
   reusable: Map<string, LayerRef>,
 ): Promise<void> {
   const rule = ctx.settings.transfer as Exclude<typeof ctx.settings.transfer, 'none'>;
-  const layers = candidateLayers(model);
+  const layers: CandidateLayer[] = weightedLayerShapes(model);
   let donor: Awaited<ReturnType<typeof chooseDonor>>;
   try {
     donor = await chooseDonor(ctx, task, layers);

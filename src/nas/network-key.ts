@@ -12,12 +12,20 @@ export type NetworkKey = (arch: readonly number[]) => string;
 
 /** The key of the network a vector builds in `space` for data of `shape`; a vector that builds nothing keys as itself. */
 export function networkKey(space: SearchSpace, shape: DataShape): NetworkKey {
+  // A search asks again for the same vectors (a claim, then its result): hash each once.
+  const known = new Map<string, string>();
   return (arch) => {
-    try {
-      return layerIds(toArchitecture(space, [...arch], shape)).map((l) => l.layerId).join(',');
-    } catch {
-      return `vector:${arch.join(',')}`;
+    const vector = arch.join(',');
+    let key = known.get(vector);
+    if (key === undefined) {
+      try {
+        key = layerIds(toArchitecture(space, [...arch], shape)).map((l) => l.layerId).join(',');
+      } catch {
+        key = `vector:${vector}`;
+      }
+      known.set(vector, key);
     }
+    return key;
   };
 }
 

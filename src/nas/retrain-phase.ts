@@ -7,18 +7,16 @@
 // rest to the others. Jobs whose record is already in the journal are not listed again by
 // the phases, so a phase resumes.
 
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { init, type Remote } from '../runtime/index.js';
 import { openTransport } from '../transport/index.js';
 import { log, setLogFields } from '../util/log.js';
 import { resolveSearchSpace } from './builtin-spaces.js';
-import { JournalError } from './errors.js';
 import type { JournalRecord } from './evaluation-record.js';
 import { Journal, readJournal } from './journal.js';
 import { loadSearchData, type DataRequest } from './load-data.js';
 import type { RetrainActor, RetrainActorArgs } from './retrain-actor.js';
-import { kConfigFile, kJournalFile } from './run-files.js';
+import { kJournalFile, readSearchConfig } from './run-files.js';
 import { lockRunDir } from './run-lock.js';
 import type { SearchOptions } from './search-options.js';
 import type { SearchSpace } from './search-space.js';
@@ -119,14 +117,5 @@ export async function runRetrainPhase<J extends { id: number }, R extends Journa
     return { search, records, failed };
   } finally {
     await runtime.shutdown();
-  }
-}
-
-function readSearchConfig(dir: string): SearchOptions {
-  const file = join(dir, kConfigFile);
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as SearchOptions;
-  } catch (cause) {
-    throw new JournalError(`${dir} is not a search run directory: cannot read ${kConfigFile}`, { cause, details: { file } });
   }
 }

@@ -12,7 +12,7 @@ export interface Progress {
   best: { id: number; score: number } | null;
   /** Evaluations finished per minute in this process (not counting a resumed past). */
   perMinute: number;
-  /** Fraction of evaluations that loaded at least one transferred layer. */
+  /** Fraction of the new architectures' evaluations (repeats are cached) that loaded at least one transferred layer. */
   hitRate: number;
   /** Seconds left at the current rate, null before the first result. */
   etaSeconds: number | null;
@@ -25,6 +25,8 @@ export class SearchTally {
   /** Results of this run (not replayed). */
   doneHere = 0;
   hits = 0;
+  /** Cached results of repeated architectures: they load nothing, so the hit rate leaves them out. */
+  repeats = 0;
   /** The longest evaluation seen, in seconds (build, fetch, train, store). */
   longest = 0;
   best: EvaluationRecord | null = null;
@@ -40,6 +42,7 @@ export class SearchTally {
       this.failed++;
       return;
     }
+    if (r.repeatOf !== undefined) this.repeats++;
     if (r.transfer.layersTransferred > 0) this.hits++;
     if (!this.best || r.score > this.best.score) this.best = r;
     this.longest = Math.max(this.longest, r.totalSeconds);
@@ -54,7 +57,7 @@ export class SearchTally {
       inFlight,
       best: this.best ? { id: this.best.id, score: this.best.score } : null,
       perMinute,
-      hitRate: this.evaluated > 0 ? this.hits / this.evaluated : 0,
+      hitRate: this.evaluated > this.repeats ? this.hits / (this.evaluated - this.repeats) : 0,
       etaSeconds: perMinute > 0 ? ((total - this.done) / perMinute) * 60 : null,
       elapsedSeconds,
     };

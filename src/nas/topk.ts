@@ -72,7 +72,8 @@ export async function runTopK(o: TopKOptions): Promise<TopKResult | null> {
     }),
     jobs: (_, records, space, shape) => {
       const done = trainedOf(records);
-      return bestDistinct(records, o.k, '', (key = networkKey(space, shape))).flatMap((e) =>
+      key = networkKey(space, shape);
+      return bestDistinct(records, o.k, '', key).flatMap((e) =>
         (['checkpoint', 'scratch'] as const).filter((start) => !done.has(`${e.id}/${start}`)).map((start) => ({ id: e.id, start, architecture: toArchitecture(space, e.arch, shape) })),
       );
     },

@@ -19,7 +19,7 @@ export { layerIds, type LayerIdEntry } from './layer-ids.js';
 export { architectureParams } from './param-count.js';
 export { buildModel, type BuildOptions } from './model-builder.js';
 export { SeededDropout, type SeededDropoutArgs } from './seeded-dropout.js';
-export { extractLayers, loadLayers, countParams, type LoadOptions, type LoadReport, type SkipReason, type TransferMode } from './weights.js';
+export { extractLayers, loadLayers, countParams, weightedLayerShapes, type LoadOptions, type LoadReport, type SkipReason, type TransferMode } from './weights.js';
 export { trainModel, kOptimizers, type EarlyStopping, type EpochMetrics, type OptimizerName, type TrainOptions, type TrainResult } from './trainer.js';
 export { evaluateModel, type Evaluation } from './evaluate.js';
 export { saveModel, loadModel, fileModelHandler } from './model-io.js';

@@ -48,6 +48,13 @@ export interface LoadOptions {
   partial?: boolean;
 }
 
+/** Every layer that has weights, in model order: its name (layer id) and its tensors' names and shapes. */
+export function weightedLayerShapes(model: tf.LayersModel): Array<{ name: string; tensors: Array<{ name: string; shape: number[] }> }> {
+  return model.layers
+    .filter((l) => l.weights.length > 0)
+    .map((l) => ({ name: l.name, tensors: l.weights.map((w) => ({ name: weightName(l.name, w.originalName), shape: [...w.shape] as number[] })) }));
+}
+
 /** The weights of every layer that has any, in model order. Bytes are fresh copies. */
 export function extractLayers(model: tf.LayersModel): LayerRecord[] {
   const records: LayerRecord[] = [];
