@@ -36,8 +36,8 @@ interface SchedulerForm {
   time(seconds: number): { text: string; seconds: number };
   account(name: string): string;
   queue(name: string): string;
-  /** Placeholders only this scheduler's template has. */
-  extra(spec: JobSpec): Record<string, string>;
+  /** Placeholders only this scheduler's template has; `reserveSeconds` is the walltime reserve. */
+  extra(spec: JobSpec, reserveSeconds: number): Record<string, string>;
 }
 
 const kForms: Record<Scheduler, SchedulerForm> = {
@@ -69,7 +69,8 @@ const kForms: Record<Scheduler, SchedulerForm> = {
     time: lsfWalltime,
     account: (name) => `-P ${name}`,
     queue: (name) => `-q ${name}`,
-    extra: () => ({}),
+    // The warning time (-wt) counts whole minutes: the warning comes at or before the reserve.
+    extra: (_spec, reserveSeconds) => ({ WALLTIME_RESERVE_MINUTES: String(Math.ceil(reserveSeconds / 60)) }),
   },
 };
 
@@ -83,6 +84,7 @@ export function renderJobScript(spec: JobSpec, installation: Installation): JobS
   const form = kForms[spec.scheduler];
   const path = join(spec.outDir, form.fileName);
   const time = form.time(spec.walltimeSeconds);
+  const reserve = walltimeReserve(time.seconds);
   const values: Record<string, string> = {
     SCRIPT: shellQuote(path),
     JOB_NAME: spec.jobName,
@@ -94,7 +96,7 @@ export function renderJobScript(spec: JobSpec, installation: Installation): JobS
     CPUS_PER_RANK: String(spec.cpusPerRank),
     TIME: time.text,
     WALLTIME_SECONDS: String(time.seconds),
-    WALLTIME_RESERVE: String(walltimeReserve(time.seconds)),
+    WALLTIME_RESERVE: String(reserve),
     ACCOUNT_DIRECTIVE: optionalDirective(form.directive, 'account', spec.account, form.account),
     QUEUE_DIRECTIVE: optionalDirective(form.directive, 'queue', spec.queue, form.queue),
     OUT_DIR: spec.outDir,
@@ -104,7 +106,7 @@ export function renderJobScript(spec: JobSpec, installation: Installation): JobS
     LAUNCHER: spec.launcher,
     SETUP: spec.setup === undefined ? kSetupPlaceholder : spec.setup.replace(/\n+$/, ''),
     SEARCH_ARGS: shellJoin(spec.searchArgs),
-    ...form.extra(spec),
+    ...form.extra(spec, reserve),
   };
   return { path, text: fillTemplate(form.template, loadTemplate(form.template), values), walltimeSeconds: time.seconds };
 }

@@ -68,16 +68,23 @@ describe('job scripts under fake launchers', () => {
     job.ranks.forEach(expectSearchArgs);
   });
 
-  it('Slurm: a requeued job (its journal already there) resumes the search instead of starting it again', () => {
-    const job = runJob(['--scheduler', 'slurm', '--nodes', '1', '--ranks-per-node', '2'], { SLURM_RESTART_COUNT: '1' }, (out) => writeFileSync(join(out, 'journal.jsonl'), ''));
-    expect(job.status, job.stderr).to.equal(0);
-    expect(job.stderr).to.contain('resuming the search');
-    for (const rank of job.ranks) {
-      const at = rank.args.indexOf('--resume');
-      expect(at, rank.args.join(' ')).to.be.greaterThan(0);
-      expect(rank.args[at + 1]).to.equal(join(root, 'run'));
-    }
-  });
+  for (const [scheduler, layout, env] of [
+    ['slurm', ['--ranks-per-node', '2'], { SLURM_RESTART_COUNT: '1' }],
+    ['pbs', ['--gpus-per-node', '2'], {}],
+    ['lsf', ['--gpus-per-node', '2'], {}],
+  ] as const) {
+    it(`${scheduler}: a requeued or rerun job (its journal already there) resumes the search instead of starting it again`, () => {
+      const job = runJob(['--scheduler', scheduler, '--nodes', '1', ...layout], env, (out) => writeFileSync(join(out, 'journal.jsonl'), ''));
+      expect(job.status, job.stderr).to.equal(0);
+      expect(job.stderr).to.contain('resuming the search');
+      expect(job.ranks).to.have.length(2);
+      for (const rank of job.ranks) {
+        const at = rank.args.indexOf('--resume');
+        expect(at, rank.args.join(' ')).to.be.greaterThan(0);
+        expect(rank.args[at + 1]).to.equal(join(root, 'run'));
+      }
+    });
+  }
 
   it("Slurm + mpirun: the OpenMPI local rank wins over the batch step's SLURM_LOCALID", () => {
     const job = runJob(['--scheduler', 'slurm', '--launcher', 'mpirun', '--nodes', '1', '--gpus-per-node', '4'], {

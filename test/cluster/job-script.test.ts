@@ -57,8 +57,8 @@ describe('renderJobScript()', () => {
     expect(text).to.contain('export GRAFT_GPUS_PER_RANK=1');
     expect(text).to.contain('walltime=$(( 8130 - 406 - SECONDS ))');
     expect(text).to.contain(`--data 'data dir/it'\\''s here'`);
-    expect(text).to.contain('--out /lus/me/run7)');
-    expect(text).to.contain('search "${args[@]}" "${resume[@]}" --walltime "$walltime"');
+    expect(text).to.contain('--out /lus/me/run7 --walltime "$walltime")');
+    expect(text).to.contain('exec "$graft_home/scripts/graft-launch.sh" "$out_dir" "${launcher[@]}" -- "${search[@]}"');
   });
 
   it('Slurm with mpirun: the OpenMPI mapping of ranks per node and cores per rank', () => {
@@ -89,6 +89,7 @@ describe('renderJobScript()', () => {
       '#PBS -q prod',
       '#PBS -j oe',
       '#PBS -o /lus/me/run7/',
+      '#PBS -r y',
     ]);
     expect(text).to.contain('mpiexec -n 12 --ppn 4 --depth 8 --cpu-bind depth');
     expect(text).to.contain('cd /home/me/work');
@@ -105,6 +106,10 @@ describe('renderJobScript()', () => {
       '#BSUB -q prod',
       '#BSUB -o /lus/me/run7/lsf-%J.out',
       '#BSUB -e /lus/me/run7/lsf-%J.err',
+      '#BSUB -r',
+      '#BSUB -wa USR1',
+      // The 405 s reserve, rounded up to whole minutes.
+      '#BSUB -wt 7',
     ]);
     expect(text).to.contain('jsrun --nrs 18 --tasks_per_rs 1 --cpu_per_rs 7 --gpu_per_rs 1');
     expect(text).to.contain('--rs_per_host 6 --bind packed:7');

@@ -145,7 +145,7 @@ describe('graft submit', () => {
     const resumed = submit(['--scheduler', 'slurm', '--nodes', '1', '--time', '00:10:00', '--', '--resume', out, '--max-evals', '64']);
     expect(resumed.stderr).to.equal('');
     expect(resumed.status).to.equal(0);
-    expect(readFileSync(join(out, 'graft-job.sbatch'), 'utf8')).to.contain(`args=(--resume ${out} --max-evals 64 --out ${out})`);
+    expect(readFileSync(join(out, 'graft-job.sbatch'), 'utf8')).to.contain(`search --resume ${out} --max-evals 64 --out ${out} --walltime`);
   });
 
   it('suggests the option meant when one is misspelt', () => {
