@@ -23,3 +23,4 @@ export { extractLayers, loadLayers, countParams, weightedLayerShapes, type LoadO
 export { trainModel, kOptimizers, type EarlyStopping, type EpochMetrics, type OptimizerName, type TrainOptions, type TrainResult } from './trainer.js';
 export { evaluateModel, type Evaluation } from './evaluate.js';
 export { saveModel, loadModel, fileModelHandler } from './model-io.js';
+export { writeTrainingState, readTrainingState, type TrainingState, type SavedVariable } from './training-state.js';

@@ -1,8 +1,10 @@
 // train/trainer.ts: the training loop: seeded mini-batches and dropout masks, one optimizer
 // step per batch, a budget of epochs or of steps, validation after every epoch (and where a
 // step budget ends mid-epoch), early stopping (patience, minimum delta, restore best) and
-// cancellation through an AbortSignal. Every tensor it makes is freed before it returns,
-// whichever way it returns.
+// cancellation through an AbortSignal. The batch order follows (seed, epoch) and the dropout
+// masks (seed, layer, step), so a training continued from its saved state (training-state.ts)
+// takes the same steps as one that never stopped. Every tensor it makes is freed before it
+// returns, whichever way it returns.
 
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '../errors.js';
@@ -12,6 +14,7 @@ import { TrainingAbortedError } from './errors.js';
 import { evaluateSplit } from './evaluate.js';
 import { hashSeed, seededPermutation } from './rng.js';
 import { reseedDropout } from './seeded-dropout.js';
+import { restoreOptimizer, saveOptimizer, type TrainingState } from './training-state.js';
 
 export const kOptimizers = ['sgd', 'momentum', 'adam', 'rmsprop', 'adagrad'] as const;
 export type OptimizerName = (typeof kOptimizers)[number];
@@ -26,13 +29,21 @@ export interface EarlyStopping {
 }
 
 export interface TrainOptions {
-  /** Epochs to train (default 1); not together with `steps`. */
+  /** Epochs to train (default 1), counted from the model's initialisation; not together with `steps`. */
   epochs?: number;
   /**
-   * Optimizer steps to train instead of whole epochs: training stops after that many batches,
-   * validating there even mid-epoch. Not together with `epochs`.
+   * Optimizer steps to train instead of whole epochs, counted from the model's initialisation:
+   * training stops after that many batches, validating there even mid-epoch. Not together
+   * with `epochs`.
    */
   steps?: number;
+  /**
+   * Where an earlier training of this model stopped (its `state`): training goes on from that
+   * step with the optimizer's variables put back, up to the budget, which counts from the start.
+   */
+  resume?: TrainingState;
+  /** Return the state to continue from (`TrainResult.state`). Not with early stopping's restore-best. */
+  keepState?: boolean;
   batchSize?: number;
   optimizer?: OptimizerName;
   learningRate?: number;
@@ -61,13 +72,15 @@ export interface TrainResult {
   valLoss: number;
   /** Index into `epochs` of the epoch those weights come from. */
   bestEpoch: number;
-  /** Optimizer steps taken, and the epochs they make (fractional when a step budget ends mid-epoch). */
+  /** Optimizer steps taken by this call, and the epochs they make (fractional when a step budget ends mid-epoch). */
   steps: number;
   epochsTrained: number;
   stoppedEarly: boolean;
   seconds: number;
   /** The tfjs backend that ran the training. */
   backend: string;
+  /** Where this training stopped, when `keepState` asked for it. */
+  state?: TrainingState;
 }
 
 const kDefaults = { epochs: 1, batchSize: 32, optimizer: 'adam' as OptimizerName, learningRate: 1e-3, seed: 0 };
@@ -85,6 +98,7 @@ export async function trainModel(model: tf.LayersModel, dataset: Dataset, option
   const train = dataset.train;
   const trainable = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = makeOptimizer(o.optimizer, o.learningRate);
+  if (o.resume !== undefined) await restoreOptimizer(optimizer, o.resume.optimizer);
   // tfjs's batch norm updates its moving statistics whenever it runs in training mode, frozen
   // or not; frozen layers get them put back after every step, so frozen means unchanged.
   const frozen = model.layers.filter((l) => !l.trainable && l.weights.length > 0).flatMap((l) => l.weights);
@@ -95,13 +109,14 @@ export async function trainModel(model: tf.LayersModel, dataset: Dataset, option
   const epochs: EpochMetrics[] = [];
   let best: { epoch: number; valLoss: number; weights?: Float32Array[] } | undefined;
   let stoppedEarly = false;
-  const maxEpochs = o.steps === undefined ? o.epochs : Infinity;
-  const maxSteps = o.steps ?? Infinity;
-  let totalSteps = 0;
+  const batchesPerEpoch = Math.ceil(train.count / o.batchSize);
+  const maxSteps = o.steps ?? o.epochs * batchesPerEpoch;
+  const startStep = o.resume?.steps ?? 0;
+  if (startStep >= maxSteps) {
+    throw new InvalidArgumentError(`the model has trained ${startStep} steps already, the whole budget of ${maxSteps}`, { details: { option: 'resume', steps: startStep, budget: maxSteps } });
+  }
+  let totalSteps = startStep;
   let samples = 0;
-  // The masks depend on this training's seed and the layer, not on what the model went through
-  // before (a loaded checkpoint trains the same as a fresh build).
-  reseedDropout(model, (name) => hashSeed(o.seed, name));
 
   const lossOf = (x: tf.Tensor, y: tf.Tensor): tf.Scalar => {
     const out = model.apply(x, { training: true }) as tf.Tensor;
@@ -111,16 +126,21 @@ export async function trainModel(model: tf.LayersModel, dataset: Dataset, option
   };
 
   try {
-    for (let epoch = 0; epoch < maxEpochs && totalSteps < maxSteps; epoch++) {
+    for (let epoch = Math.floor(startStep / batchesPerEpoch); totalSteps < maxSteps; epoch++) {
       const epochStart = performance.now();
       const order = seededPermutation(train.count, o.seed + epoch);
+      const firstBatch = totalSteps - epoch * batchesPerEpoch;
       let lossTotal: tf.Tensor = tf.keep(tf.scalar(0));
       let trainLoss = Number.NaN;
       let steps = 0;
       let seen = 0;
       try {
-        for (let start = 0; start < train.count && totalSteps < maxSteps; start += o.batchSize) {
+        for (let start = firstBatch * o.batchSize; start < train.count && totalSteps < maxSteps; start += o.batchSize) {
           throwIfAborted(o.signal);
+          // The masks depend on the seed, the layer and the step, not on what the model went
+          // through before (a loaded checkpoint trains the same as a fresh build).
+          const step = totalSteps;
+          reseedDropout(model, (name) => hashSeed(o.seed, `${name}#${step}`));
           const n = Math.min(o.batchSize, train.count - start);
           const { x, y } = gatherBatch(dataset, order.subarray(start, start + n), featureSize, units);
           const next = tf.tidy(() => {
@@ -168,11 +188,12 @@ export async function trainModel(model: tf.LayersModel, dataset: Dataset, option
       score: final >= 0 ? epochs[final].valScore : Number.NaN,
       valLoss: final >= 0 ? epochs[final].valLoss : Number.NaN,
       bestEpoch: final,
-      steps: totalSteps,
+      steps: totalSteps - startStep,
       epochsTrained: samples / train.count,
       stoppedEarly,
       seconds: (performance.now() - started) / 1000,
       backend: tf.getBackend(),
+      ...(o.keepState ? { state: { steps: totalSteps, optimizer: await saveOptimizer(optimizer) } } : {}),
     };
   } finally {
     disposeOptimizer(optimizer);
@@ -246,6 +267,10 @@ function checkOptions(o: typeof kDefaults & TrainOptions, given: TrainOptions): 
   if (!(o.learningRate > 0)) bad('learningRate', 'a positive number', o.learningRate);
   if (!Number.isInteger(o.seed)) bad('seed', 'an integer', o.seed);
   const es = o.earlyStopping;
+  if (o.resume !== undefined && !(Number.isInteger(o.resume.steps) && o.resume.steps >= 0)) bad('resume.steps', 'a non-negative integer', o.resume.steps);
+  if (o.keepState && es !== undefined && (es.restoreBest ?? true)) {
+    throw new InvalidArgumentError('keepState cannot go with early stopping that restores the best weights: the state would not continue them', { details: { option: 'keepState' } });
+  }
   if (es !== undefined) {
     if (!Number.isInteger(es.patience) || es.patience < 0) bad('earlyStopping.patience', 'a non-negative integer', es.patience);
     if (es.minDelta !== undefined && !(es.minDelta >= 0)) bad('earlyStopping.minDelta', 'a non-negative number', es.minDelta);
