@@ -4,7 +4,7 @@
 // be, all before any work starts. Knows nothing of what the options mean.
 
 import { InvalidArgumentError } from '../errors.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../util/did-you-mean.js';
 
 export type OptionType =
   | { kind: 'string' }

@@ -30,3 +30,5 @@ export { RetentionPolicy } from './retention.js';
 export { RetrainActor, type RetrainActorArgs, type TopKJob, type TopKTraining, type TwinJob } from './retrain-actor.js';
 export { runPairs, pairCandidates, type PairsOptions, type PairsResult } from './pairs.js';
 export { bestDistinct } from './topk.js';
+export { dominates, nondominatedRanks, crowdingDistances, paretoOrder, paretoBetter, paretoFront } from './pareto.js';
+export { kObjectiveNames, kObjectiveSense, parseObjectives, orientedObjectives, type ObjectiveName, type ObjectiveValues } from './objectives.js';

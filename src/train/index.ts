@@ -17,6 +17,8 @@ export { makeSyntheticDataset, type SyntheticOptions } from './data/synthetic.js
 export { checkArchitecture, type CheckedNode } from './architecture-check.js';
 export { layerIds, type LayerIdEntry } from './layer-ids.js';
 export { architectureParams } from './param-count.js';
+export { architectureFlops } from './flop-count.js';
+export { measureLatency, checkLatencyBackend, kTimingBackends, type LatencyOptions } from './latency.js';
 export { buildModel, type BuildOptions } from './model-builder.js';
 export { SeededDropout, type SeededDropoutArgs } from './seeded-dropout.js';
 export { extractLayers, loadLayers, countParams, weightedLayerShapes, type LoadOptions, type LoadReport, type SkipReason, type TransferMode } from './weights.js';

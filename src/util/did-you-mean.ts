@@ -1,4 +1,4 @@
-// config/did-you-mean.ts: the closest known name to a misspelt one, for error messages.
+// util/did-you-mean.ts: the closest known name to a misspelt one, for error messages.
 
 /** The candidate within edit distance 2 (or a third of the length) of `name`, if any. */
 export function didYouMean(name: string, candidates: readonly string[]): string | undefined {
