@@ -21,6 +21,17 @@ export interface CheckedNode {
   shape: number[];
 }
 
+/** The checked nodes of `arch`, each with the shape of its first input (for counting costs). */
+export function nodesWithInputShape(arch: Architecture): Array<{ node: CheckedNode; input: number[] }> {
+  const nodes = checkArchitecture(arch);
+  const shapeOf = new Map<string, number[]>([[kInputNode, arch.inputShape]]);
+  return nodes.map((node) => {
+    const input = shapeOf.get(node.inputs[0] ?? '') ?? [];
+    shapeOf.set(node.name, node.shape);
+    return { node, input };
+  });
+}
+
 /** Checks `arch` and returns its nodes in order, with the flatten and head the builder adds. */
 export function checkArchitecture(arch: Architecture): CheckedNode[] {
   if (arch === null || typeof arch !== 'object') fail('architecture must be an object');

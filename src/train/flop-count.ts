@@ -8,15 +8,11 @@
 
 import type { Activation } from './architecture.js';
 import type { Architecture } from './architecture.js';
-import { checkArchitecture, kInputNode, product } from './architecture-check.js';
+import { nodesWithInputShape, product } from './architecture-check.js';
 
 export function architectureFlops(arch: Architecture): number {
-  const nodes = checkArchitecture(arch);
-  const shapeOf = new Map<string, number[]>([[kInputNode, arch.inputShape]]);
   let total = 0;
-  for (const node of nodes) {
-    shapeOf.set(node.name, node.shape);
-    const input = shapeOf.get(node.inputs[0] ?? '') ?? [];
+  for (const { node, input } of nodesWithInputShape(arch)) {
     const channels = input[input.length - 1] ?? 0;
     const out = product(node.shape);
     const op = node.op;

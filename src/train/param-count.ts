@@ -4,15 +4,11 @@
 // model: every weight of every layer, batch-norm's moving statistics included.
 
 import type { Architecture } from './architecture.js';
-import { checkArchitecture, kInputNode } from './architecture-check.js';
+import { nodesWithInputShape } from './architecture-check.js';
 
 export function architectureParams(arch: Architecture): number {
-  const nodes = checkArchitecture(arch);
-  const shapeOf = new Map<string, number[]>([[kInputNode, arch.inputShape]]);
   let total = 0;
-  for (const node of nodes) {
-    shapeOf.set(node.name, node.shape);
-    const input = shapeOf.get(node.inputs[0] ?? '') ?? [];
+  for (const { node, input } of nodesWithInputShape(arch)) {
     const channels = input[input.length - 1] ?? 0;
     const op = node.op;
     switch (op.op) {
