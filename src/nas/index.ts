@@ -32,3 +32,4 @@ export { runPairs, pairCandidates, type PairsOptions, type PairsResult } from '.
 export { bestDistinct } from './topk.js';
 export { dominates, nondominatedRanks, crowdingDistances, paretoOrder, paretoBetter, paretoFront } from './pareto.js';
 export { kObjectiveNames, kObjectiveSense, parseObjectives, orientedObjectives, type ObjectiveName, type ObjectiveValues } from './objectives.js';
+export { SuccessiveHalving, checkRungPlan, type RungPlan, type Promotion } from './successive-halving.js';
