@@ -4,6 +4,7 @@ export { runCli } from './run-cli.js';
 export type { Command } from './command.js';
 export { resolveSearchConfig, kSearchDefaults, kSearchOptionSpecs, searchHelp, type ResolvedSearchConfig } from '../config/search-config.js';
 export { resolveTopKConfig, topkHelp } from '../config/topk-config.js';
-export { parseFlags, parseConfigObject, parseDuration, type OptionSpec, type OptionType } from '../config/options.js';
+export { parseFlags, parseConfigObject, type OptionSpec, type OptionType } from '../config/options.js';
+export { parseDuration } from '../util/duration.js';
 export { didYouMean } from '../util/did-you-mean.js';
 export { formatProgress, formatDuration, ProgressLine } from './progress-line.js';

@@ -2,9 +2,8 @@
 // the search is given, and the share of it kept back so a job ends cleanly before the
 // scheduler kills it. Knows nothing of schedulers' directives beyond their time formats.
 
+import { parseClock } from '../util/duration.js';
 import { InvalidWalltimeError } from './errors.js';
-
-const kWalltimePattern = /^(\d{1,4}):(\d{2}):(\d{2})$/;
 
 /** Seconds kept back from the search's budget, at least this many … */
 const kMinReserveSeconds = 60;
@@ -15,19 +14,12 @@ const kReserveFraction = 0.05;
 
 /** Parses `HH:MM:SS` (hours may exceed 24, minutes and seconds may not exceed 59) to seconds. */
 export function parseWalltime(text: string): number {
-  const match = kWalltimePattern.exec(text);
-  if (!match) {
-    throw new InvalidWalltimeError(`--time must be HH:MM:SS (for example 01:30:00), got '${text}'`, {
+  const total = parseClock(text);
+  if (Number.isNaN(total)) {
+    throw new InvalidWalltimeError(`--time must be HH:MM:SS with minutes and seconds 00 to 59 (for example 01:30:00), got '${text}'`, {
       details: { option: 'time', value: text },
     });
   }
-  const [hours, minutes, seconds] = match.slice(1).map(Number) as [number, number, number];
-  if (minutes > 59 || seconds > 59) {
-    throw new InvalidWalltimeError(`--time '${text}': minutes and seconds must be 00 to 59`, {
-      details: { option: 'time', value: text },
-    });
-  }
-  const total = hours * 3600 + minutes * 60 + seconds;
   const minimum = 2 * kMinReserveSeconds;
   if (total < minimum) {
     throw new InvalidWalltimeError(

@@ -5,6 +5,7 @@
 
 import { InvalidArgumentError } from '../errors.js';
 import { didYouMean } from '../util/did-you-mean.js';
+import { parseDuration } from '../util/duration.js';
 
 export type OptionType =
   | { kind: 'string' }
@@ -131,14 +132,6 @@ function convert(spec: OptionSpec, raw: string | number | boolean, where: string
 }
 
 /** Seconds in `3600`, `90s`, `45m`, `2h` or `HH:MM:SS` (NaN when none of those). */
-export function parseDuration(text: string): number {
-  const unit = /^(\d+(?:\.\d+)?)([smh]?)$/.exec(text.trim());
-  if (unit) return Number(unit[1]) * (unit[2] === 'h' ? 3600 : unit[2] === 'm' ? 60 : 1);
-  const clock = /^(\d+):(\d{2}):(\d{2})$/.exec(text.trim());
-  if (clock) return Number(clock[1]) * 3600 + Number(clock[2]) * 60 + Number(clock[3]);
-  return NaN;
-}
-
 /** Help lines for a table: flag, placeholder, text, and the default where one is given. */
 export function optionsHelp(specs: readonly OptionSpec[], defaults: Readonly<Record<string, unknown>> = {}): string {
   return specs

@@ -28,6 +28,9 @@ describe('search options', () => {
     expect(parseDuration('2h')).to.equal(7200);
     expect(parseDuration('01:30:05')).to.equal(5405);
     expect(parseDuration('soon')).to.be.NaN;
+    // The same clock rule as graft submit --time: minutes and seconds 00 to 59.
+    expect(parseDuration('01:99:00')).to.be.NaN;
+    expect(parseDuration('100:00:59')).to.equal(360059);
   });
 
   it('suggests the closest name, and nothing for a far one', () => {
