@@ -10,7 +10,7 @@ import type { Transport } from '../transport/index.js';
 import { log } from '../util/log.js';
 import { decode, encode } from './codec.js';
 import type { ActorRef, RelayFrame } from './protocol.js';
-import type { RankRpc } from './rank-rpc.js';
+import type { RankRpc } from './node.js';
 import type { Connection } from './supervisor.js';
 import { kTagRelay } from './tags.js';
 
