@@ -101,6 +101,10 @@ export class Rpc<Req extends RpcBody, Rep extends Record<Req['kind'], unknown>, 
     );
   }
 
+  get closed(): boolean {
+    return this.#closed !== undefined;
+  }
+
   /** Requests in flight (asked, not yet ended). */
   get pending(): number {
     return this.#pending.size;
