@@ -18,7 +18,7 @@ import { kProtocolVersion, type RankInfo, type RankReplies, type RankRequest } f
 import { Rpc, withTransfer, type RpcHandlers } from './rpc.js';
 import { transportEndpoint } from './rpc-endpoints.js';
 import { RankServices } from './rank-services.js';
-import { RelayHub } from './relay.js';
+import { RelayHub, type RankRpc } from './relay.js';
 import { Router } from './router.js';
 import { ActorSupervisor, type Connection, type SupervisorHost } from './supervisor.js';
 import { SpareThreads } from './spare-threads.js';
@@ -28,9 +28,6 @@ import { kTagRpc } from './tags.js';
 import { kHost } from './wire-error.js';
 
 type Caller = 'main' | 'actor';
-
-/** Requests between ranks' main threads, on one tag. */
-export type RankRpc = Rpc<RankRequest, RankReplies, number>;
 
 export class RankNode implements SupervisorHost {
   readonly rank: number;
