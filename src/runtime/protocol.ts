@@ -1,10 +1,11 @@
 // runtime/protocol.ts: every message the runtime sends between threads and between ranks, as
-// types only. Requests and their replies travel as RPC frames (./rpc.ts) on three wires:
+// types only. Three wires:
 //   call wire    caller thread <-> actor thread, over a MessagePort: msgpackr bytes, each port
 //                message one batch (an array of ToActorMsg, or of ReplyMsg);
 //   thread wire  a thread <-> its rank's main thread: structured-clone objects, because they
 //                carry MessagePorts and SharedArrayBuffers (user values inside are msgpackr bytes);
 //   rank wire    rank <-> rank over the Transport: msgpackr bytes (tags in ./tags.ts).
+// On the thread and rank wires, requests and replies travel as RPC frames (./rpc.ts).
 // Typed arrays always travel as bytes with their element type beside them.
 
 import type { MessagePort } from 'node:worker_threads';

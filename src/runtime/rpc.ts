@@ -71,8 +71,9 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
 interface Pending {
-  kind: string;
   resolve(value: unknown): void;
   reject(err: Error): void;
   timer?: NodeJS.Timeout;
@@ -115,21 +116,17 @@ export class Rpc<Req extends RpcBody, Rep extends Record<Req['kind'], unknown>, 
     if (this.#endpoint.isSelf?.(peer)) return this.#dispatch(peer, body).then((answer) => valueOf(answer) as Rep[K]);
     const id = this.#nextId++;
     return new Promise<Rep[K]>((resolve, reject) => {
-      const pending: Pending = { kind: body.kind, resolve: resolve as (value: unknown) => void, reject };
+      const pending: Pending = { resolve: resolve as (value: unknown) => void, reject };
       this.#pending.set(id, pending);
       const { timeoutMs } = options;
       if (timeoutMs !== undefined) {
         pending.timer = setTimeout(() => {
           const details = { protocol: this.#protocol.name, kind: body.kind, timeoutMs };
-          this.#end(id, new TimeoutError(`${this.#protocol.name}: no reply to '${body.kind}' within ${timeoutMs} ms`, { details }));
+          this.#end(id, { ok: false, error: new TimeoutError(`${this.#protocol.name}: no reply to '${body.kind}' within ${timeoutMs} ms`, { details }) });
         }, timeoutMs);
       }
       const frame: RpcFrame = { kind: 'request', v: this.#protocol.version, id, body };
-      try {
-        Promise.resolve(this.#endpoint.send(peer, frame, options.transfer ?? [])).catch((err: Error) => this.#end(id, err));
-      } catch (err) {
-        this.#end(id, err as Error);
-      }
+      this.#send(peer, frame, options.transfer ?? [], (err) => this.#end(id, { ok: false, error: err }));
     });
   }
 
@@ -138,17 +135,17 @@ export class Rpc<Req extends RpcBody, Rep extends Record<Req['kind'], unknown>, 
     if (this.#closed) return;
     this.#closed = reason;
     this.#stopListening();
-    for (const id of [...this.#pending.keys()]) this.#end(id, reason);
+    for (const id of [...this.#pending.keys()]) this.#end(id, { ok: false, error: reason });
   }
 
   /** The one exit of request `id`: false when it has already ended. */
-  #end(id: number, outcome: { ok: true; value: unknown } | Error): boolean {
+  #end(id: number, outcome: Outcome): boolean {
     const pending = this.#pending.get(id);
     if (!pending) return false;
     this.#pending.delete(id);
     clearTimeout(pending.timer);
-    if (outcome instanceof Error) pending.reject(outcome);
-    else pending.resolve(outcome.value);
+    if (outcome.ok) pending.resolve(outcome.value);
+    else pending.reject(outcome.error instanceof Error ? outcome.error : new Error(String(outcome.error)));
     return true;
   }
 
@@ -158,11 +155,18 @@ export class Rpc<Req extends RpcBody, Rep extends Record<Req['kind'], unknown>, 
       return;
     }
     const { name, version } = this.#protocol;
-    let outcome: { ok: true; value: unknown } | Error;
+    let outcome: Outcome;
     if (frame.v !== version) {
-      outcome = new ProtocolError(`${name}: the peer answered in protocol version ${frame.v}, this side speaks ${version}`, { details: { protocol: name, version, peerVersion: frame.v } });
+      const error = new ProtocolError(`${name}: the peer answered in protocol version ${frame.v}, this side speaks ${version}`, { details: { protocol: name, version, peerVersion: frame.v } });
+      outcome = { ok: false, error };
+    } else if (frame.ok) {
+      outcome = { ok: true, value: frame.value };
     } else {
-      outcome = frame.ok ? { ok: true, value: frame.value } : fromWireError(frame.error);
+      try {
+        outcome = { ok: false, error: fromWireError(frame.error) };
+      } catch (err) {
+        outcome = { ok: false, error: new ProtocolError(`${name}: an error reply that cannot be read`, { cause: err, details: { protocol: name } }) };
+      }
     }
     // Unknown: a reply that came after its request timed out or the Rpc closed.
     if (!this.#end(frame.id, outcome)) log('warn', 'rpc.unknown-reply', { protocol: name, id: frame.id });
