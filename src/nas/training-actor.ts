@@ -4,13 +4,12 @@
 // StoreClient. Nothing here knows ranks beyond the number it was given.
 
 import { callSignal, init } from '../runtime/index.js';
-import type { StoreClient } from '../store/index.js';
+import { connectStore, type StoreClient } from '../store/index.js';
 import { selectBackend } from '../train/index.js';
 import type { Dataset } from '../train/index.js';
 import { log } from '../util/log.js';
 import { evaluateCandidate, type CandidateContext, type CandidateSettings } from './evaluate-candidate.js';
 import type { EvaluationResult, EvaluationTask } from './evaluation-task.js';
-import { connectStore } from './store-bridge.js';
 import { loadSearchData, type DataRequest } from './load-data.js';
 
 export interface TrainingActorArgs {

@@ -1,20 +1,24 @@
 // runtime/actor-class.ts: Ray's actor-class shape over spawn(): a module URL and class name
 // bound once, `.options()` returning a configured copy, `.spawn(...args)` starting an actor
-// with the class's own constructor parameters typed.
+// with the class's own constructor parameters typed. Needs of its runtime only spawn().
 
 import type { Remote } from './handle.js';
 import type { SpawnOptions } from './options.js';
-import type { Runtime } from './runtime.js';
 
 type Constructor = abstract new (...args: any[]) => unknown;
 
+/** What an actor class starts its actors with: Runtime#spawn. */
+export interface Spawner {
+  spawn<T>(moduleUrl: string | URL, className: string, args: unknown[], options: SpawnOptions): Promise<Remote<T>>;
+}
+
 export class ActorClass<C extends Constructor> {
-  readonly #runtime: Runtime;
+  readonly #runtime: Spawner;
   readonly #moduleUrl: string | URL;
   readonly #className: string;
   readonly #options: SpawnOptions;
 
-  constructor(runtime: Runtime, moduleUrl: string | URL, className: string, options: SpawnOptions = {}) {
+  constructor(runtime: Spawner, moduleUrl: string | URL, className: string, options: SpawnOptions = {}) {
     this.#runtime = runtime;
     this.#moduleUrl = moduleUrl;
     this.#className = className;

@@ -5,9 +5,8 @@
 // thread (a death, restarted within budget).
 
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { log } from '../util/log.js';
 import { ActorServer } from './actor-server.js';
-import { PortControlClient } from './control.js';
+import { portControlClient } from './control.js';
 import { setThreadRuntime } from './context.js';
 import { ModuleLoadError, ProtocolError } from './errors.js';
 import { kProtocolVersion, type ActorToSupervisor, type ActorWorkerData, type RemoteOrigin, type SupervisorToActor } from './protocol.js';
@@ -34,22 +33,14 @@ const origin: RemoteOrigin = {
 };
 const post = (message: ActorToSupervisor): void => port.postMessage(message);
 
-const control = new PortControlClient(port);
+const control = portControlClient(port);
 const router = new Router(control);
 let server: ActorServer | undefined;
 
+// 'assign' was read above, and replies to control requests are the control client's.
 port.on('message', (message: SupervisorToActor) => {
-  switch (message.kind) {
-    case 'connect':
-      // The supervisor connects callers only after 'ready', so the server exists.
-      server!.attach(message.port, message.started, message.poll);
-      break;
-    case 'control-reply':
-      if (!control.settle(message)) log('warn', 'runtime.control.unknown-reply', { actor: data.actor.id, id: message.id });
-      break;
-    case 'assign':
-      break;
-  }
+  // The supervisor connects callers only after 'ready', so the server exists.
+  if (message.kind === 'connect') server!.attach(message.port, message.started, message.poll);
 });
 
 try {

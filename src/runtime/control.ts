@@ -1,56 +1,31 @@
 // runtime/control.ts: how a thread asks its rank's main thread for things (spawn, connect,
-// put/get, status …). The main thread answers its own requests directly; an actor thread sends
-// them over its parent port, correlated by id, and every request ends exactly once: with the
-// reply, the error sent back, or a ClosedError when the thread is being torn down.
+// put/get, status …), as an Rpc (./rpc.ts) of ControlRequests. The main thread answers its own
+// requests directly through the same handlers; an actor thread sends them over its parent port,
+// and every request ends exactly once: with the reply, the error sent back, or a ClosedError
+// when the thread is being torn down.
 
 import type { MessagePort, Transferable } from 'node:worker_threads';
-import { ClosedError } from '../errors.js';
-import type { ActorToSupervisor, ControlKind, ControlReplies, ControlRequestOf, SupervisorToActor } from './protocol.js';
-import { fromWireError } from './wire-error.js';
+import { kProtocolVersion, type ControlKind, type ControlReplies, type ControlRequest, type ControlRequestOf } from './protocol.js';
+import { Rpc, type RpcHandlers, type RpcProtocol } from './rpc.js';
+import { portEndpoint, selfEndpoint } from './rpc-endpoints.js';
 
 export interface ControlClient {
-  request<K extends ControlKind>(request: ControlRequestOf<K>, transfer?: Transferable[]): Promise<ControlReplies[K]>;
+  request<K extends ControlKind>(request: ControlRequestOf<K>, transfer?: readonly Transferable[]): Promise<ControlReplies[K]>;
 }
 
-interface Waiter {
-  resolve(value: unknown): void;
-  reject(err: Error): void;
-}
+export const kControlProtocol: RpcProtocol = { name: 'runtime control', version: kProtocolVersion };
+
+/** What a rank's main thread serves to one kind of caller (its own thread, or an actor's). */
+export type ControlHandlers = RpcHandlers<ControlRequest, ControlReplies>;
 
 /** The control client of an actor thread: requests go up the parent port. */
-export class PortControlClient implements ControlClient {
-  readonly #port: MessagePort;
-  readonly #pending = new Map<number, Waiter>();
-  #nextId = 1;
-  #closed: Error | undefined;
+export function portControlClient(port: MessagePort): ControlClient {
+  const rpc = new Rpc<ControlRequest, ControlReplies>(portEndpoint(port, 'the runtime is shut down'), { protocol: kControlProtocol });
+  return { request: (request, transfer) => rpc.request(undefined, request, { transfer }) };
+}
 
-  constructor(port: MessagePort) {
-    this.#port = port;
-  }
-
-  request<K extends ControlKind>(request: ControlRequestOf<K>, transfer: Transferable[] = []): Promise<ControlReplies[K]> {
-    if (this.#closed) return Promise.reject(this.#closed);
-    const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      const message: ActorToSupervisor = { kind: 'control', id, request };
-      this.#port.postMessage(message, transfer);
-    });
-  }
-
-  /** Hands a reply from the parent to its waiter; false when no request has that id. */
-  settle(reply: Extract<SupervisorToActor, { kind: 'control-reply' }>): boolean {
-    const waiter = this.#pending.get(reply.id);
-    if (!waiter) return false;
-    this.#pending.delete(reply.id);
-    if (reply.ok) waiter.resolve(reply.value);
-    else waiter.reject(fromWireError(reply.error));
-    return true;
-  }
-
-  close(reason: Error = new ClosedError('the runtime is shut down')): void {
-    this.#closed = reason;
-    for (const waiter of this.#pending.values()) waiter.reject(reason);
-    this.#pending.clear();
-  }
+/** The control client of the main thread: `handlers` answer in this thread, nothing crosses a port. */
+export function localControlClient(handlers: ControlHandlers, admit: (request: ControlRequest) => void): ControlClient {
+  const rpc = new Rpc<ControlRequest, ControlReplies>(selfEndpoint(), { protocol: kControlProtocol, handlers, admit });
+  return { request: (request) => rpc.request(undefined, request) };
 }

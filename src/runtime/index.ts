@@ -1,6 +1,6 @@
 // runtime/index.ts: the actor runtime's public surface: init() and the Runtime it returns,
 // handles and their types, call options, rank services, object refs, placement and GPU policy
-// pieces, status and errors.
+// pieces, status and errors; and the request/reply engine the layers above use for their own wires.
 
 export { init } from './init.js';
 export { Runtime, type KillOptions } from './runtime.js';
@@ -12,7 +12,9 @@ export { ObjectRef } from './object-ref.js';
 export type { ConnectServiceOptions, InitOptions, SpawnOptions, TaskOptions } from './options.js';
 export { defaultPlacement, fits, type PlacementPolicy, type PlacementRequest, type RankLoad } from './placement.js';
 export { detectGpuInventory, parseNvidiaSmiList, parseVisibleDevices, GpuAllocator, type GpuSources } from './gpu.js';
-export { registerErrorClass, errorOrigin } from './wire-error.js';
+export { registerErrorClass, errorOrigin, toWireError, fromWireError } from './wire-error.js';
+export { Rpc, withTransfer, type RequestOptions, type RpcEndpoint, type RpcHandlers, type RpcProtocol } from './rpc.js';
+export { portEndpoint, transportEndpoint } from './rpc-endpoints.js';
 export type {
   ActorRef,
   ActorState,
@@ -25,6 +27,7 @@ export type {
   Resources,
   RuntimeStatus,
   TypedArrayName,
+  WireError,
 } from './protocol.js';
 export {
   AbortError,

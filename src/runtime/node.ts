@@ -7,22 +7,24 @@ import type { Worker } from 'node:worker_threads';
 import type { Transport } from '../transport/index.js';
 import { ClosedError } from '../errors.js';
 import { log } from '../util/log.js';
-import type { ControlClient } from './control.js';
+import { localControlClient, type ControlClient, type ControlHandlers } from './control.js';
 import { ActorNotFoundError, NotDriverError } from './errors.js';
 import { GpuAllocator } from './gpu.js';
 import { Head } from './head.js';
 import { ObjectStore } from './object-store.js';
 import type { ResolvedInitOptions } from './options.js';
 import { defaultPlacement } from './placement.js';
-import type { ControlKind, ControlReplies, ControlRequest, ControlRequestOf, RankInfo, RankRequest } from './protocol.js';
-import { RankRpc } from './rank-rpc.js';
+import { kProtocolVersion, type RankInfo, type RankReplies, type RankRequest } from './protocol.js';
+import { Rpc, withTransfer, type RpcHandlers } from './rpc.js';
+import { transportEndpoint } from './rpc-endpoints.js';
 import { RankServices } from './rank-services.js';
-import { RelayHub } from './relay.js';
+import { RelayHub, type RankRpc } from './relay.js';
 import { Router } from './router.js';
-import { ActorSupervisor, type Connection, type ControlAnswer, type SupervisorHost } from './supervisor.js';
+import { ActorSupervisor, type Connection, type SupervisorHost } from './supervisor.js';
 import { SpareThreads } from './spare-threads.js';
 import { TaskPool } from './tasks.js';
 import { fromWireObject, toWireObject } from './typed.js';
+import { kTagRpc } from './tags.js';
 import { kHost } from './wire-error.js';
 
 type Caller = 'main' | 'actor';
@@ -37,6 +39,7 @@ export class RankNode implements SupervisorHost {
   /** The main thread's control client and caller side. */
   readonly mainControl: ControlClient;
   readonly router: Router;
+  readonly actorControl: ControlHandlers;
   /** The services this rank's main thread offers to its own threads. */
   readonly services: RankServices;
   /** Resolves once this rank has shut down (stopped its actors and closed its transport). */
@@ -65,7 +68,11 @@ export class RankNode implements SupervisorHost {
     this.#store = new ObjectStore(this.rank, options.objectStoreBytes);
     this.#tasks = new TaskPool(options.taskThreads, this.rank, this.host);
     this.services = new RankServices(this.rank);
-    this.#rpc = new RankRpc(transport, (source, request) => this.#serveRank(source, request));
+    this.#rpc = new Rpc(transportEndpoint(transport, kTagRpc), {
+      protocol: { name: 'rank rpc', version: kProtocolVersion },
+      handlers: this.#rankHandlers(),
+      origin: { rank: this.rank, host: this.host },
+    });
     this.#relay = new RelayHub(transport, this.#rpc, (actor, after) => this.#connectLocal(actor, after, false));
     if (this.rank === this.driverRank) {
       this.#head = new Head(this.driverRank, ranks, options.placement ?? defaultPlacement, {
@@ -74,10 +81,8 @@ export class RankNode implements SupervisorHost {
       });
     }
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
-    this.mainControl = {
-      request: <K extends ControlKind>(request: ControlRequestOf<K>) =>
-        this.#control(request, 'main').then((answer) => answer.value as ControlReplies[K]),
-    };
+    this.actorControl = this.#controlHandlers('actor');
+    this.mainControl = localControlClient(this.#controlHandlers('main'), () => this.admitControl());
     this.router = new Router(this.mainControl);
   }
 
@@ -87,8 +92,8 @@ export class RankNode implements SupervisorHost {
 
   // SupervisorHost ------------------------------------------------------------------------------
 
-  control(request: ControlRequest): Promise<ControlAnswer> {
-    return this.#control(request, 'actor');
+  admitControl(): void {
+    if (this.#stopping) throw new ClosedError('the runtime is shut down');
   }
 
   takeSpare(): Worker | undefined {
@@ -143,46 +148,36 @@ export class RankNode implements SupervisorHost {
 
   // Requests from this rank's threads -----------------------------------------------------------
 
-  async #control(request: ControlRequest, caller: Caller): Promise<ControlAnswer> {
-    if (this.#stopping) throw new ClosedError('the runtime is shut down');
-    switch (request.kind) {
-      case 'spawn':
-        return { value: await this.#rpc.request(this.driverRank, { kind: 'spawn', spec: request.spec }) };
-      case 'lookup':
-        return { value: await this.#rpc.request(this.driverRank, { kind: 'lookup', name: request.name }) };
-      case 'status':
-        return { value: await this.#rpc.request(this.driverRank, { kind: 'status' }) };
-      case 'connect': {
-        const { actor, after } = request;
+  #controlHandlers(caller: Caller): ControlHandlers {
+    const rpc = this.#rpc;
+    return {
+      spawn: (request) => rpc.request(this.driverRank, { kind: 'spawn', spec: request.spec }),
+      lookup: (request) => rpc.request(this.driverRank, { kind: 'lookup', name: request.name }),
+      status: () => rpc.request(this.driverRank, { kind: 'status' }),
+      connect: async ({ actor, after }) => {
         const connection = actor.rank === this.rank ? await this.#connectLocal(actor.id, after, true) : await this.#relay.open(actor, after);
-        return { value: connection, transfer: [connection.port] };
-      }
-      case 'kill':
-        await this.#rpc.request(request.actor.rank, { kind: 'kill', actor: request.actor.id, restart: request.restart });
-        return { value: null };
-      case 'put':
-        return { value: this.#store.put(request.value) };
-      case 'get': {
-        const { ref } = request;
-        if (ref.rank === this.rank) return { value: this.#store.get(ref.id) };
-        return { value: fromWireObject(await this.#rpc.request(ref.rank, { kind: 'object-get', id: ref.id })) };
-      }
-      case 'release':
-        await this.#rpc.request(request.ref.rank, { kind: 'object-release', id: request.ref.id });
-        return { value: null };
-      case 'task':
-        return { value: await this.#rpc.request(request.spec.rank, { kind: 'task', spec: request.spec }) };
-      case 'rank-service': {
+        return withTransfer(connection, [connection.port]);
+      },
+      kill: (request) => rpc.request(request.actor.rank, { kind: 'kill', actor: request.actor.id, restart: request.restart }),
+      put: (request) => this.#store.put(request.value),
+      get: async ({ ref }) => {
+        if (ref.rank === this.rank) return this.#store.get(ref.id);
+        return fromWireObject(await rpc.request(ref.rank, { kind: 'object-get', id: ref.id }));
+      },
+      release: (request) => rpc.request(request.ref.rank, { kind: 'object-release', id: request.ref.id }),
+      task: (request) => rpc.request(request.spec.rank, { kind: 'task', spec: request.spec }),
+      'rank-service': async (request) => {
         const port = await this.services.connect(request.name);
-        return { value: { port }, transfer: [port] };
-      }
-      case 'shutdown':
+        return withTransfer({ port }, [port]);
+      },
+      shutdown: async () => {
         if (caller !== 'main' || !this.isDriver) {
           throw new NotDriverError(`shutdown() belongs to the driver's main thread (rank ${this.driverRank})`, { details: { rank: this.rank } });
         }
         await this.shutdown();
-        return { value: null };
-    }
+        return null;
+      },
+    };
   }
 
   #connectLocal(actor: number, after: number, poll: boolean): Promise<Connection> {
@@ -193,18 +188,16 @@ export class RankNode implements SupervisorHost {
 
   // Requests from other ranks -------------------------------------------------------------------
 
-  async #serveRank(source: number, request: RankRequest): Promise<unknown> {
-    switch (request.kind) {
-      case 'spawn':
-        return this.#requireHead().spawn(request.spec);
-      case 'lookup':
-        return this.#requireHead().lookup(request.name);
-      case 'status':
-        return this.#requireHead().status();
-      case 'actor-dead':
+  #rankHandlers(): RpcHandlers<RankRequest, RankReplies, number> {
+    return {
+      spawn: (request) => this.#requireHead().spawn(request.spec),
+      lookup: (request) => this.#requireHead().lookup(request.name),
+      status: () => this.#requireHead().status(),
+      'actor-dead': (request) => {
         this.#requireHead().gone(request.id);
         return null;
-      case 'create': {
+      },
+      create: async (request) => {
         if (this.#stopping) throw new ClosedError('the runtime is shut down');
         const gpus = this.#gpus.allocate(request.actor.id, request.spec.options.resources.gpu);
         const supervisor = new ActorSupervisor(request.actor, request.spec, gpus, this);
@@ -215,30 +208,28 @@ export class RankNode implements SupervisorHost {
         this.#spares.fill();
         await started;
         return null;
-      }
-      case 'open-relay':
-        return this.#relay.accept(source, request.conn, request.actor, request.after);
-      case 'kill': {
+      },
+      'open-relay': (request, source) => this.#relay.accept(source, request.conn, request.actor, request.after),
+      kill: (request) => {
         const supervisor = this.#actors.get(request.actor);
         if (!supervisor) throw new ActorNotFoundError(`no actor #${request.actor} on rank ${this.rank}`, { details: { actor: request.actor, rank: this.rank } });
         supervisor.kill(request.restart);
         return null;
-      }
-      case 'object-get':
-        return toWireObject(this.#store.get(request.id));
-      case 'object-release':
+      },
+      'object-get': (request) => toWireObject(this.#store.get(request.id)),
+      'object-release': (request) => {
         this.#store.release(request.id);
         return null;
-      case 'task':
-        return this.#tasks.run(request.spec);
-      case 'list':
-        return { actors: [...this.#actors.values()].map((actor) => actor.status()), objects: this.#store.usage() };
-      case 'shutdown':
+      },
+      task: (request) => this.#tasks.run(request.spec),
+      list: () => ({ actors: [...this.#actors.values()].map((actor) => actor.status()), objects: this.#store.usage() }),
+      shutdown: async () => {
         await this.#stopLocal();
         // The reply goes out first; then this rank meets the others at the closing barrier.
         setImmediate(() => void this.#finish());
         return null;
-    }
+      },
+    };
   }
 
   #requireHead(): Head {

@@ -5,6 +5,7 @@
 //   thread wire  a thread <-> its rank's main thread: structured-clone objects, because they
 //                carry MessagePorts and SharedArrayBuffers (user values inside are msgpackr bytes);
 //   rank wire    rank <-> rank over the Transport: msgpackr bytes (tags in ./tags.ts).
+// On the thread and rank wires, requests and replies travel as RPC frames (./rpc.ts).
 // Typed arrays always travel as bytes with their element type beside them.
 
 import type { MessagePort } from 'node:worker_threads';
@@ -133,6 +134,20 @@ export interface RuntimeStatus {
 }
 
 // ---------------------------------------------------------------------------------------------
+// RPC frames: the one shape of every request and reply (runtime control, rank to rank, and the
+// store's wires above). `v` is the version of the protocol the body belongs to.
+
+/** What every request body has: its kind, the key of its handler and of its reply type. */
+export interface RpcBody {
+  kind: string;
+}
+
+export type RpcFrame<B extends RpcBody = RpcBody> =
+  | { kind: 'request'; v: number; id: number; body: B }
+  | { kind: 'reply'; v: number; id: number; ok: true; value: unknown }
+  | { kind: 'reply'; v: number; id: number; ok: false; error: WireError };
+
+// ---------------------------------------------------------------------------------------------
 // Call wire (msgpackr; one port message = one batch)
 
 export interface CallMsg {
@@ -242,13 +257,14 @@ export type SupervisorToActor =
    * next call; false for a relay, whose thread the polling would only take a core from.
    */
   | { kind: 'connect'; port: MessagePort; started: StartedMark; poll: boolean }
-  | { kind: 'control-reply'; id: number; ok: true; value: unknown }
-  | { kind: 'control-reply'; id: number; ok: false; error: WireError };
+  /** The reply to one of the actor's control requests. */
+  | Extract<RpcFrame, { kind: 'reply' }>;
 
 export type ActorToSupervisor =
   | { kind: 'ready'; version: number }
   | { kind: 'init-failed'; error: WireError }
-  | { kind: 'control'; id: number; request: ControlRequest };
+  /** A control request (ControlRequest) to the rank's main thread. */
+  | RpcFrame<ControlRequest>;
 
 // ---------------------------------------------------------------------------------------------
 // Rank wire (msgpackr over the Transport)
@@ -290,11 +306,6 @@ export interface RankReplies {
 
 export type RankKind = RankRequest['kind'];
 export type RankRequestOf<K extends RankKind> = Extract<RankRequest, { kind: K }>;
-
-export type RankEnvelope =
-  | { kind: 'request'; id: number; body: RankRequest }
-  | { kind: 'reply'; id: number; ok: true; value: unknown }
-  | { kind: 'reply'; id: number; ok: false; error: WireError };
 
 /** Call-wire batches relayed between ranks; `conn` is chosen by the caller's rank. */
 export type RelayFrame =

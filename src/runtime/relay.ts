@@ -9,12 +9,15 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { Transport } from '../transport/index.js';
 import { log } from '../util/log.js';
 import { decode, encode } from './codec.js';
-import type { ActorRef, RelayFrame } from './protocol.js';
-import type { RankRpc } from './rank-rpc.js';
+import type { ActorRef, RankReplies, RankRequest, RelayFrame } from './protocol.js';
+import type { Rpc } from './rpc.js';
 import type { Connection } from './supervisor.js';
 import { kTagRelay } from './tags.js';
 
 /** Finds the local actor a relay should reach; rejects when it is unknown or dead. */
+/** Requests between ranks' main threads, on one tag (see node.ts). */
+export type RankRpc = Rpc<RankRequest, RankReplies, number>;
+
 export type LocalConnector = (actor: number, after: number) => Promise<Connection>;
 
 export class RelayHub {

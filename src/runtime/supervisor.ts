@@ -14,6 +14,7 @@ import type {
   ActorStatus,
   ActorToSupervisor,
   ActorWorkerData,
+  ControlReplies,
   ControlRequest,
   SpawnSpec,
   StartedMark,
@@ -22,6 +23,9 @@ import type {
 } from './protocol.js';
 import { kProtocolVersion } from './protocol.js';
 import { fromWireError, toWireError } from './wire-error.js';
+import { kControlProtocol, type ControlHandlers } from './control.js';
+import { Rpc } from './rpc.js';
+import { workerEndpoint } from './rpc-endpoints.js';
 
 import { kActorWorkerUrl } from './spare-threads.js';
 
@@ -35,15 +39,12 @@ export interface SupervisorHost {
   readonly narrowDevices: boolean;
   /** An actor thread already started and waiting for an 'assign', if one is ready. */
   takeSpare(): Worker | undefined;
-  /** Answers a control request from the actor's thread (ports in the value go in `transfer`). */
-  control(request: ControlRequest): Promise<ControlAnswer>;
+  /** What the rank's main thread serves to an actor's thread. */
+  readonly actorControl: ControlHandlers;
+  /** Refuses every control request once the rank is shutting down. */
+  admitControl(): void;
   /** The actor is dead for good. */
   gone(supervisor: ActorSupervisor): void;
-}
-
-export interface ControlAnswer {
-  value: unknown;
-  transfer?: MessagePort[];
 }
 
 export interface Connection {
@@ -174,6 +175,8 @@ export class ActorSupervisor {
     let exited!: () => void;
     this.#exited = new Promise((resolve) => (exited = resolve));
     worker.on('message', (msg: ActorToSupervisor) => this.#onMessage(worker, msg));
+    // Control requests from the thread; the Rpc ends with the thread.
+    new Rpc<ControlRequest, ControlReplies>(workerEndpoint(worker), { protocol: kControlProtocol, handlers: host.actorControl, admit: () => host.admitControl() });
     worker.on('error', (err) => {
       this.#exitReason ??= toWireError(err, this.#origin());
     });
@@ -203,14 +206,6 @@ export class ActorSupervisor {
         this.#exitReason = msg.error;
         void worker.terminate();
         break;
-      case 'control': {
-        const post = (reply: SupervisorToActor, transfer: MessagePort[] = []) => worker.postMessage(reply, transfer);
-        this.#host.control(msg.request).then(
-          ({ value, transfer }) => post({ kind: 'control-reply', id: msg.id, ok: true, value }, transfer),
-          (err) => post({ kind: 'control-reply', id: msg.id, ok: false, error: toWireError(err) }),
-        );
-        break;
-      }
     }
   }
 

@@ -1,7 +1,9 @@
 // store/errors.ts: the layer store's error classes, each with a stable code. Tests assert the
-// class and the code; `details` carries the layer, model, rank or file concerned.
+// class and the code; `details` carries the layer, model, rank or file concerned. Each is
+// registered with the runtime's wire errors, so it crosses threads and ranks as itself.
 
 import { GraftError, InvalidArgumentError } from '../errors.js';
+import { registerErrorClass } from '../runtime/index.js';
 
 /** A store or index option, or an argument to one of their methods, is not acceptable. */
 export class StoreOptionError extends InvalidArgumentError {
@@ -32,3 +34,5 @@ export class SpillFileError extends GraftError {
 export class GossipProtocolError extends GraftError {
   override readonly code: string = 'ERR_GOSSIP_PROTOCOL';
 }
+
+for (const cls of [StoreOptionError, ChecksumMismatchError, DuplicateModelError, LayerUnavailableError, SpillFileError, GossipProtocolError]) registerErrorClass(cls);

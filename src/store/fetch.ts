@@ -16,35 +16,7 @@ import type { GossipIndex } from './gossip-index.js';
 import type { LayerRecord } from './layer-record.js';
 import { blobKey, type LayerRef, type MemoryLocation } from './model-entry.js';
 import { readSpill } from './spill.js';
-
-export type LayerSource = 'local' | 'peer' | 'spill';
-
-export interface FetchedLayer extends LayerRecord {
-  home: string;
-  source: LayerSource;
-}
-
-export interface MissingLayer {
-  layerId: string;
-  home: string;
-  /** The code of the last error met (e.g. ERR_CHECKSUM_MISMATCH, ERR_LAYER_UNAVAILABLE). */
-  reason: string;
-  error: GraftError;
-}
-
-export interface FetchResult {
-  /** The layers obtained, in the order asked, each verified. */
-  layers: FetchedLayer[];
-  /** The layers that could not be had; train these from scratch. */
-  missing: MissingLayer[];
-  bytes: number;
-  seconds: number;
-  bytesBySource: Record<LayerSource, number>;
-  /** Where most of the bytes came from; 'none' when nothing came. */
-  source: LayerSource | 'none';
-  /** Ends the use of 'local' layers: until then their shared memory stays put (pinned). */
-  release(): void;
-}
+import type { FetchedLayer, FetchResult, LayerSource, MissingLayer } from './types.js';
 
 export interface FetchContext {
   transport: Transport;

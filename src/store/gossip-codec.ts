@@ -6,7 +6,7 @@
 
 import { Packr } from 'msgpackr';
 import { GossipProtocolError } from './errors.js';
-import { kGossipProtocolVersion, type Digest, type GossipMsg } from './protocol.js';
+import { kGossipProtocolVersion, type Digest, type GossipMsg } from './gossip-protocol.js';
 
 const packr = new Packr({ useRecords: true });
 

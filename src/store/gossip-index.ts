@@ -14,30 +14,10 @@ import { blobKey, isReplicaList, kReplicaListKey, type IndexValue, type LayerInf
 import { defaultSuspectAfter, resolveGossipOptions, type GossipOptions, type ResolvedGossipOptions } from './options.js';
 import { choosePeers } from './peer-choice.js';
 import { PrefixIndex, type PrefixModel } from './prefix-index.js';
-import type { GossipMsg, ReplicaEvent } from './protocol.js';
+import type { GossipMsg, ReplicaEvent } from './gossip-protocol.js';
+import type { DonorMatch, StoredModel } from './types.js';
 
 export const kGossipTag = 200;
-
-/** The answer to a donor query. */
-export interface DonorMatch {
-  modelId: string;
-  owner: number;
-  score: number;
-  createdAt: number;
-  /** How many leading layers of the candidate the donor shares. */
-  matched: number;
-  /** The donor's first `matched` layers, each with where this rank believes its bytes are. */
-  layers: LayerRef[];
-}
-
-/** One live stored model with every one of its layers (for donor rules that look past the prefix). */
-export interface StoredModel {
-  modelId: string;
-  owner: number;
-  score: number;
-  createdAt: number;
-  layers: LayerRef[];
-}
 
 export interface GossipStats {
   rounds: number;

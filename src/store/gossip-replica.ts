@@ -6,8 +6,8 @@
 // the digests; an origin whose heartbeat stops rising for `suspectAfter` ticks is suspected.
 // Pure state: no timers, no transport, no encoding; drivers move the messages.
 
-import type { Digest, GossipMsg, GossipRecord, OriginDelta, ReplicaEvent } from './protocol.js';
-import { kGossipProtocolVersion } from './protocol.js';
+import type { Digest, GossipMsg, GossipRecord, OriginDelta, ReplicaEvent } from './gossip-protocol.js';
+import { kGossipProtocolVersion } from './gossip-protocol.js';
 
 export interface ReplicaOptions {
   rank: number;

@@ -10,7 +10,7 @@ import { GossipReplica } from './gossip-replica.js';
 import { defaultSuspectAfter } from './options.js';
 import { choosePeers } from './peer-choice.js';
 import { seededRandom } from '../util/seeded-random.js';
-import type { GossipMsg, GossipRecord } from './protocol.js';
+import type { GossipMsg, GossipRecord } from './gossip-protocol.js';
 
 export interface GossipSimulationOptions<V> {
   ranks: number;

@@ -10,32 +10,13 @@ import { log } from '../util/log.js';
 import { BlobTable, type Blob } from './blob-table.js';
 import { checkLayerRecord, layoutOf, writeBlob } from './blob.js';
 import { DuplicateModelError, StoreOptionError } from './errors.js';
-import { fetchLayers, type FetchResult, type Landing } from './fetch.js';
+import { fetchLayers, type Landing } from './fetch.js';
 import type { GossipIndex } from './gossip-index.js';
 import { LandingPool } from './landing.js';
 import type { LayerRecord } from './layer-record.js';
 import { blobKey, type LayerInfo, type LayerRef, type ModelEntry } from './model-entry.js';
 import { resolveStoreOptions, type LayerStoreOptions, type ResolvedLayerStoreOptions } from './options.js';
-
-export interface PutModel {
-  modelId: string;
-  /** Higher is better. */
-  score: number;
-  /** Every layer in topological order: a LayerRecord for a layer trained here, a LayerRef (as
-   * a donor query or fetch gave it) for a donor's layer reused unchanged. */
-  layers: Array<LayerRecord | LayerRef>;
-  /** Milliseconds since the epoch; now by default. */
-  createdAt?: number;
-}
-
-export interface PutResult {
-  modelId: string;
-  layersStored: number;
-  layersReferenced: number;
-  bytesStored: number;
-  /** Bytes not stored again because the layers are a donor's. */
-  bytesSaved: number;
-}
+import type { FetchResult, PutModel, PutResult } from './types.js';
 
 export interface RetainResult {
   /** Models of this rank dropped by this call. */

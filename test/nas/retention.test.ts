@@ -52,7 +52,7 @@ describe('graft search retention', function () {
       const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 200_000 });
       expect(r.status, r.stderr).to.equal(0);
       const events = readFileSync(join(out, 'run', 'log.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { event: string; dropped?: number });
-      const dropped = events.filter((e) => e.event === 'nas.store.retained').reduce((sum, e) => sum + (e.dropped ?? 0), 0);
+      const dropped = events.filter((e) => e.event === 'store.rank.retained').reduce((sum, e) => sum + (e.dropped ?? 0), 0);
       // 14 results, kept: the last 2 and the 5 best; a model goes the second time it is left out.
       expect(dropped).to.be.greaterThan(0);
       expect(dropped).to.be.at.most(14 - 5);

@@ -1,15 +1,17 @@
-// nas/store-bridge.ts: how a training actor reaches its rank's layer store. The rank's main
+// store/store-bridge.ts: how an actor reaches its rank's layer store. The rank's main
 // thread offers the store as a rank service of the runtime; each actor asks its runtime for a
 // private MessagePort to that service and speaks the store's own port protocol over it
-// (store/store-service.ts, store/store-client.ts). Shared memory crosses the port as shared
+// (store-service.ts, store-client.ts). Shared memory crosses the port as shared
 // memory, so layers fetched from this rank's arenas still reach the actor without a copy.
 
 import type { MessagePort } from 'node:worker_threads';
 import type { Runtime } from '../runtime/index.js';
-import { StoreClient, serveStore, type LayerStore } from '../store/index.js';
+import type { LayerStore } from './layer-store.js';
+import { StoreClient } from './store-client.js';
+import { serveStore } from './store-service.js';
 
 /** The rank service name under which a rank's main thread serves its layer store. */
-export const kStoreService = 'graft.nas.store';
+export const kStoreService = 'graft.store';
 
 /** The main thread's side: serves the store to every actor of this rank that connects. */
 export class StoreBridge {
