@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
 import type { SearchOptions } from '../nas/index.js';
 // The run directory's layout only: nas/index.js would load tfjs, which `graft submit` never needs.
-import { kConfigFile, kJournalFile } from '../nas/run-files.js';
-import { donorDirs } from '../nas/search-options.js';
+import { kConfigFile, kJournalFile } from '../nas/run/run-files.js';
+import { donorDirs } from '../nas/run/search-options.js';
 import { optionsHelp, parseConfigObject, parseFlags, type OptionSpec, type OptionValues } from './options.js';
 
 export const kSearchDefaults: SearchOptions = {

@@ -21,7 +21,7 @@ import {
   type TrainingActorArgs,
 } from 'graft/nas';
 
-const actorModule = new URL('../../../dist/nas/training-actor.js', import.meta.url);
+const actorModule = new URL('../../../dist/nas/evaluation/training-actor.js', import.meta.url);
 
 describe('search with a dying actor', function () {
   this.timeout(120_000);
