@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
 import { resolveSearchConfig, searchHelp } from '../config/search-config.js';
-import { resolveSearchSpace, runSearch, checkDataSpec, checkpointDir, kJournalFile, kResultsFile } from '../nas/index.js';
+import { resolveSearchSpace, runSearch, checkDataSpec } from '../nas/index.js';
+import { checkpointDir, kJournalFile, kResultsFile } from '../nas/run/index.js';
 import type { Command } from './command.js';
 import { ProgressLine } from './progress-line.js';
 

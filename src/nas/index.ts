@@ -1,9 +1,7 @@
 // nas/index.ts: the search layer's public surface.
 
 export * from './errors.js';
-export type * from './run/evaluation-record.js';
-export type * from './run/search-options.js';
-export { defaultMaxParams, donorDirs } from './run/search-options.js';
+export * from './run/index.js';
 export { Random } from './search/random.js';
 export { variablesOf, skipDistances, checkVector } from './space/search-space.js';
 export type { SearchSpace, VariableNode, ChoiceOp, SkipRule, MergeKind, Variable } from './space/search-space.js';
@@ -12,14 +10,10 @@ export { parseSearchSpace, readSearchSpaceFile, checkSpaceFits } from './space/p
 export { builtinSpaces, resolveSearchSpace } from './space/builtin-spaces.js';
 export { toArchitecture, type DataShape } from './space/to-architecture.js';
 export { AgingEvolution, RandomSearch, type SearchStrategy, type Proposal, type EvolutionOptions } from './search/search-strategy.js';
-export { Journal, readJournal, type JournalContents } from './run/journal.js';
-export { ResultsCsv } from './run/results-csv.js';
 export type { EvaluationTask, EvaluationResult, EvaluationWorker } from './evaluation/evaluation-task.js';
 export { runSearchDriver, type SearchDriverOptions, type SearchSummary, type Progress } from './search/search-driver.js';
 export { runSearch, makeStrategy, type SearchRunOptions, type SearchRunResult } from './search/search-run.js';
-export { runTopK, type TopKOptions, type TopKResult, type TopKPairResult } from './retrain/topk.js';
-export { kJournalFile, kResultsFile, kConfigFile, checkpointDir } from './run/run-files.js';
-export { lockRunDir, kLockFile, type RunLock } from './run/run-lock.js';
+export { runTopK, type TopKResult, type TopKPairResult } from './retrain/topk.js';
 export { loadSearchData, checkDataSpec, type DataRequest } from './evaluation/load-data.js';
 export { planTransfer, type CandidateLayer, type TransferPlan } from './evaluation/donor-rules.js';
 export { networkKey, vectorKey, type NetworkKey } from './space/network-key.js';
@@ -28,5 +22,5 @@ export { evaluateCandidate, candidateTraining, type CandidateContext, type Candi
 export { reseedStore } from './evaluation/reseed-store.js';
 export { RetentionPolicy } from './search/retention.js';
 export { RetrainActor, type RetrainActorArgs, type TopKJob, type TopKTraining, type TwinJob } from './retrain/retrain-actor.js';
-export { runPairs, pairCandidates, type PairsOptions, type PairsResult } from './retrain/pairs.js';
+export { runPairs, pairCandidates, type PairsResult } from './retrain/pairs.js';
 export { bestDistinct } from './retrain/topk.js';

@@ -2,7 +2,7 @@
 // candidate, time spent, transfer hit rate, bytes and time fetching, top-K ratios) and from a
 // pair of runs (transfer against scratch: gains and the Mann–Whitney U test).
 
-import type { FetchSource, TopKRecord } from '../nas/index.js';
+import type { FetchSource, TopKRecord } from '../nas/run/index.js';
 import { hasScore, type Run } from './journal.js';
 import { mannWhitneyU, mean, summarize, type MannWhitneyResult, type Summary } from './statistics.js';
 

@@ -10,18 +10,8 @@ import type { EvaluationRecord, JournalRecord, PairRecord } from '../run/evaluat
 import type { TwinJob } from './retrain-actor.js';
 import { runRetrainPhase } from './retrain-phase.js';
 import { toArchitecture } from '../space/to-architecture.js';
+import type { PairsOptions } from '../run/phase-options.js';
 
-export interface PairsOptions {
-  /** The search's run directory. */
-  dir: string;
-  /** Twins to have in all (those journaled before count); default: every candidate that loaded layers. */
-  max?: number;
-  backend?: string | null;
-  /** Actors per rank; 0 (default): one per GPU, 1 without GPUs. */
-  actorsPerRank?: number;
-  /** Driver only: each twin as it is journaled. */
-  onRecord?(record: PairRecord): void;
-}
 
 export interface PairsResult {
   /** Candidates with a twin, and the twins. */

@@ -14,24 +14,8 @@ import type { TopKJob } from './retrain-actor.js';
 import { runRetrainPhase } from './retrain-phase.js';
 import { kJournalFile } from '../run/run-files.js';
 import { toArchitecture } from '../space/to-architecture.js';
+import type { TopKOptions } from '../run/phase-options.js';
 
-export interface TopKOptions {
-  /** The search's run directory. */
-  dir: string;
-  k: number;
-  maxEpochs: number;
-  patience: number;
-  minDelta: number;
-  /** Data sizes for the full training; default: the search's, test as large as validation. */
-  trainSize?: number;
-  valSize?: number;
-  testSize?: number;
-  backend?: string | null;
-  /** Actors per rank; 0 (default): one per GPU, 1 without GPUs. */
-  actorsPerRank?: number;
-  /** Driver only: called after each model is trained. */
-  onRecord?(record: TopKRecord): void;
-}
 
 export interface TopKPairResult {
   id: number;

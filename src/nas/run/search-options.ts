@@ -1,8 +1,14 @@
-// nas/run/search-options.ts: the one typed, complete options object a search runs with. Built by
-// config/ from defaults, a config file and flags; stored as `config.json` in the run directory
-// so `--resume` runs the same search. Types, and one helper that reads a field.
+// nas/run/search-options.ts: the one typed, complete options object a search runs with, its
+// defaults, and the resolver that fills a partial one and checks what no single field can
+// (one budget, sample within population, donor runs that exist). config/ builds the partial
+// one from a config file and flags; a program calls resolveSearchOptions itself. Stored as
+// `config.json` in the run directory so `--resume` runs the same search.
 
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { InvalidArgumentError } from '../../errors.js';
 import type { TransferRule } from './evaluation-record.js';
+import { kJournalFile } from './run-files.js';
 
 export type TransferPolicy = TransferRule;
 export type TransferMode = 'finetune' | 'freeze';
@@ -52,6 +58,64 @@ export interface SearchOptions {
   progress: boolean;
   /** Candidates with more parameters are refused before training (null: by this machine's memory, see defaultMaxParams). */
   maxParams: number | null;
+}
+
+export const kSearchDefaults: Readonly<SearchOptions> = {
+  space: 'mnist-mlp',
+  data: 'mnist',
+  task: 'classification',
+  strategy: 'evolution',
+  maxEvals: 20,
+  population: 8,
+  sample: 3,
+  beta: 0,
+  epochs: 1,
+  steps: null,
+  batchSize: 64,
+  learningRate: 0.001,
+  trainSize: 2000,
+  valSize: 500,
+  actorsPerRank: 0,
+  transfer: 'shape',
+  transferMode: 'finetune',
+  donorsFrom: null,
+  seed: 1,
+  out: 'runs/search',
+  walltime: null,
+  storeMb: 1024,
+  spillDir: null,
+  backend: null,
+  maxRetries: 2,
+  evalTimeout: null,
+  progress: true,
+  maxParams: null,
+};
+
+/** The complete options: `given` over the defaults, checked (InvalidArgumentError naming the option). */
+export function resolveSearchOptions(given: Partial<SearchOptions>): SearchOptions {
+  checkOneBudget(given);
+  const o: SearchOptions = { ...kSearchDefaults, ...given };
+  checkSearchOptions(o);
+  return o;
+}
+
+/** `epochs` and `steps` are two ways to give the same budget: one, not both. */
+export function checkOneBudget(given: { epochs?: unknown; steps?: unknown }): void {
+  if (given.epochs !== undefined && given.steps !== undefined && given.steps !== null) {
+    throw new InvalidArgumentError(`--epochs (${given.epochs}) and --steps (${given.steps}) both give the training budget: keep one of them`, { details: { option: 'steps' } });
+  }
+}
+
+/** What a complete options object must satisfy across fields. */
+export function checkSearchOptions(o: SearchOptions): void {
+  for (const dir of donorDirs(o.donorsFrom)) {
+    if (!existsSync(join(dir, kJournalFile))) {
+      throw new InvalidArgumentError(`--donors-from ${dir}: not a search run directory (it has no ${kJournalFile})`, { details: { option: 'donorsFrom', dir } });
+    }
+  }
+  if (o.sample > o.population) {
+    throw new InvalidArgumentError(`--sample (${o.sample}) must not exceed --population (${o.population})`, { details: { option: 'sample' } });
+  }
 }
 
 /**
