@@ -9,7 +9,7 @@ export { shapeAfter } from './space/shapes.js';
 export { parseSearchSpace, readSearchSpaceFile, checkSpaceFits } from './space/parse-space.js';
 export { builtinSpaces, resolveSearchSpace } from './space/builtin-spaces.js';
 export { toArchitecture, type DataShape } from './space/to-architecture.js';
-export { AgingEvolution, RandomSearch, type SearchStrategy, type Proposal, type EvolutionOptions } from './search/search-strategy.js';
+export { AgingEvolution, RandomSearch, type SearchStrategy, type Proposal, type EvolutionOptions } from './search/aging-evolution.js';
 export type { EvaluationTask, EvaluationResult, EvaluationWorker } from './evaluation/evaluation-task.js';
 export { runSearchDriver, type SearchDriverOptions, type SearchSummary, type Progress } from './search/search-driver.js';
 export { runSearch, makeStrategy, type SearchRunOptions, type SearchRunResult } from './search/search-run.js';

@@ -15,7 +15,7 @@ import type { EvaluationRecord, FailureRecord, JournalRecord, ProposalRecord } f
 import type { EvaluationResult, EvaluationTask, EvaluationWorker } from '../evaluation/evaluation-task.js';
 import type { Journal } from '../run/journal.js';
 import type { ResultsCsv } from '../run/results-csv.js';
-import type { SearchStrategy } from './search-strategy.js';
+import type { SearchStrategy } from './aging-evolution.js';
 import type { Architecture } from '../../train/index.js';
 import { vectorKey, type NetworkKey } from '../space/network-key.js';
 import { RepeatCache, repeatRecord } from './repeats.js';

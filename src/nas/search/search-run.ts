@@ -27,7 +27,7 @@ import { runSearchDriver, type Progress, type SearchSummary } from './search-dri
 import { defaultMaxParams, donorDirs, type SearchOptions } from '../run/search-options.js';
 import { CandidateTooLargeError } from '../errors.js';
 import { architectureParams, type Architecture } from '../../train/index.js';
-import { AgingEvolution, RandomSearch, type SearchStrategy } from './search-strategy.js';
+import { AgingEvolution, RandomSearch, type SearchStrategy } from './aging-evolution.js';
 import type { SearchSpace } from '../space/search-space.js';
 import { spawnOnEveryRank } from '../evaluation/spawn-actors.js';
 import { toArchitecture, type DataShape } from '../space/to-architecture.js';

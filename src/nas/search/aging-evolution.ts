@@ -1,4 +1,4 @@
-// nas/search/search-strategy.ts: what proposes the next candidate. Aging (regularized) evolution as
+// nas/search/aging-evolution.ts: what proposes the next candidate. Aging (regularized) evolution as
 // in DeepHyper and Real et al. 2019: the first P proposals are the random initial population,
 // drawn up front from the seed, so every search with that seed starts from the same P
 // candidates whatever order their results come back in (a run with transfer and one without
