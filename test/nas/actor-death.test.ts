@@ -16,7 +16,7 @@ import {
   readJournal,
   runSearchDriver,
   toArchitecture,
-  type EvaluationWorker,
+  type EvaluationActor,
   type TrainingActor,
   type TrainingActorArgs,
 } from 'graft/nas';
@@ -54,7 +54,7 @@ describe('search with a dying actor', function () {
       actors.push(actor);
     }
     let killed = false;
-    const workers: EvaluationWorker[] = actors.map((actor, k) => ({
+    const evaluators: EvaluationActor[] = actors.map((actor, k) => ({
       name: k === 0 ? 'a' : 'b',
       evaluate: (task) => {
         const call = actor.evaluate(task);
@@ -69,7 +69,7 @@ describe('search with a dying actor', function () {
     const summary = await runSearchDriver({
       strategy: new RandomSearch(space, 1),
       toArchitecture: (arch) => toArchitecture(space, arch, { inputShape: [16], output: { units: 4, task: 'classification' } }),
-      workers,
+      actors: evaluators,
       journal,
       csv: new ResultsCsv(join(dir, 'results.csv')),
       maxEvals: 4,

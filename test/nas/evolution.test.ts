@@ -3,6 +3,7 @@
 
 import { expect } from 'chai';
 import { AgingEvolution, RandomSearch, builtinSpaces, variablesOf, type SearchStrategy } from 'graft/nas';
+import { scored } from '../helpers/outcomes.js';
 
 const space = builtinSpaces['mnist-mlp']!;
 
@@ -13,7 +14,7 @@ function drive(s: SearchStrategy, n: number): Array<{ arch: number[]; parent: nu
     const p = s.propose();
     expect(p.id).to.equal(i);
     out.push({ arch: p.arch, parent: p.parent });
-    s.tell(p.id, p.arch, p.arch.reduce((a, b, k) => a + b * (k + 1), 0) / 100);
+    s.tell(scored(p, p.arch.reduce((a, b, k) => a + b * (k + 1), 0) / 100));
   }
   return out;
 }
@@ -53,7 +54,7 @@ describe('search strategies', () => {
     for (let i = 0; i < 30; i++) {
       const p = ev.propose();
       if (p.parent !== null) expect(p.parent).to.be.at.least(i - P);
-      ev.tell(p.id, p.arch, i); // newer is better here, so the parent is always the newest
+      ev.tell(scored(p, i)); // newer is better here, so the parent is always the newest
     }
   });
 
@@ -72,7 +73,7 @@ describe('search strategies', () => {
           total++;
           if (k >= n / 2) late++;
         }
-        ev.tell(p.id, p.arch, 0);
+        ev.tell(scored(p, 0));
       }
       return late / total;
     };

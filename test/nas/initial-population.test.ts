@@ -16,16 +16,17 @@ import {
   runSearchDriver,
   toArchitecture,
   type EvaluationTask,
-  type EvaluationWorker,
+  type EvaluationActor,
   type ProposalRecord,
 } from 'graft/nas';
+import { scored } from '../helpers/outcomes.js';
 
 const space = builtinSpaces['synthetic']!;
 const shape = { inputShape: [16], output: { units: 4, task: 'classification' as const } };
 const kPopulation = 5;
 
-/** A worker that answers after `turns(task)` turns of the event loop, scoring by the vector. */
-function worker(name: string, turns: (task: EvaluationTask) => number): EvaluationWorker {
+/** An actor that answers after `turns(task)` turns of the event loop, scoring by the vector. */
+function actor(name: string, turns: (task: EvaluationTask) => number): EvaluationActor {
   return {
     name,
     async evaluate(task) {
@@ -40,14 +41,14 @@ function worker(name: string, turns: (task: EvaluationTask) => number): Evaluati
   };
 }
 
-/** Runs a search with `workers` and returns its proposals (journal order) and its order of results. */
-async function search(workers: EvaluationWorker[]): Promise<{ proposals: ProposalRecord[]; finished: number[] }> {
+/** Runs a search with `actors` and returns its proposals (journal order) and its order of results. */
+async function search(actors: EvaluationActor[]): Promise<{ proposals: ProposalRecord[]; finished: number[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'graft-initial-'));
   const journal = new Journal(join(dir, 'journal.jsonl'));
   await runSearchDriver({
     strategy: new AgingEvolution(space, { population: kPopulation, sample: 2, beta: 0, seed: 11 }),
     toArchitecture: (arch) => toArchitecture(space, arch, shape),
-    workers,
+    actors,
     journal,
     csv: new ResultsCsv(join(dir, 'results.csv')),
     maxEvals: 14,
@@ -66,9 +67,9 @@ async function search(workers: EvaluationWorker[]): Promise<{ proposals: Proposa
 describe('aging evolution: the initial population', () => {
   it('is the same P candidates whatever order results come back in, and only those are random', async () => {
     // Early candidates finish first in one search, last in the other.
-    const a = await search([0, 1, 2].map((k) => worker(`a${k}`, (t) => 1 + t.id)));
-    const b = await search([0, 1, 2].map((k) => worker(`b${k}`, (t) => 1 + ((40 - 3 * t.id) % 17))));
-    const c = await search([worker('c0', () => 1)]);
+    const a = await search([0, 1, 2].map((k) => actor(`a${k}`, (t) => 1 + t.id)));
+    const b = await search([0, 1, 2].map((k) => actor(`b${k}`, (t) => 1 + ((40 - 3 * t.id) % 17))));
+    const c = await search([actor('c0', () => 1)]);
     expect(a.finished.slice(0, 3)).to.not.deep.equal(b.finished.slice(0, 3));
     const initial = (s: { proposals: ProposalRecord[] }) => s.proposals.slice(0, kPopulation).map((p) => ({ id: p.id, arch: p.arch, parent: p.parent }));
     expect(initial(a).every((p) => p.parent === null)).to.equal(true);
@@ -91,7 +92,7 @@ describe('aging evolution: the initial population', () => {
     for (let i = 0; i < kPopulation; i++) {
       const p = interleaved.propose();
       seen.push(p.arch);
-      interleaved.tell(p.id, p.arch, i);
+      interleaved.tell(scored(p, i));
     }
     expect(seen).to.deep.equal(first);
   });

@@ -5,6 +5,13 @@
 // candidate starts and a `failure` line for a candidate that failed on every try: readers
 // select the kinds they want.
 
+/**
+ * A candidate's identity, unique within its search: 0, 1, 2, … in order of proposal. Every
+ * record, task and proposal names candidates by it; the layer store keys a stored model by a
+ * string made from it (evaluation/model-id.ts), and only there does it change form.
+ */
+export type CandidateId = number;
+
 export type FetchSource = 'local' | 'peer' | 'spill' | 'none';
 
 /**
@@ -18,12 +25,11 @@ export type TransferRule = 'none' | 'prefix' | 'parent' | 'shape' | 'partial';
 
 export interface EvaluationRecord {
   kind: 'evaluation';
-  /** Candidate id, unique within the search (0, 1, 2, … in order of proposal). */
-  id: number;
+  id: CandidateId;
   /** The choice vector in the search space. */
   arch: number[];
   /** Id of the candidate this one mutated from; null for the random initial population. */
-  parent: number | null;
+  parent: CandidateId | null;
   /** Validation score: accuracy for classification, R² for regression (higher is better). */
   score: number;
   /** Loss on validation after the last epoch. */
@@ -43,10 +49,10 @@ export interface EvaluationRecord {
    * evaluation's score, loss and curve, with no epochs, time or transfer of its own, and it
    * has no checkpoint (the first evaluation's is the architecture's).
    */
-  repeatOf?: number;
+  repeatOf?: CandidateId;
   transfer: {
     /** The donor candidate's id (in `donorRun` when set, else in this search). */
-    donorId: number | null;
+    donorId: CandidateId | null;
     /** Run directory of the earlier search the donor comes from (`--donors-from`); absent: this search. */
     donorRun?: string;
     /** The rule that chose the donor's layers; absent from records written before it was recorded. */
@@ -72,7 +78,7 @@ export interface EvaluationRecord {
 export interface TopKRecord {
   kind: 'topk';
   /** The candidate's id in the search. */
-  id: number;
+  id: CandidateId;
   start: 'checkpoint' | 'scratch';
   epochs: number;
   seconds: number;
@@ -88,9 +94,9 @@ export interface TopKRecord {
  */
 export interface ProposalRecord {
   kind: 'proposal';
-  id: number;
+  id: CandidateId;
   arch: number[];
-  parent: number | null;
+  parent: CandidateId | null;
   /** Seconds since the search started. */
   at: number;
 }
@@ -98,9 +104,9 @@ export interface ProposalRecord {
 /** A candidate that failed on every try (it counts as evaluated, with no score). */
 export interface FailureRecord {
   kind: 'failure';
-  id: number;
+  id: CandidateId;
   arch: number[];
-  parent: number | null;
+  parent: CandidateId | null;
   /** The last error: class name, code and message. */
   error: { name: string; code: string; message: string };
   attempts: number;
@@ -115,7 +121,7 @@ export interface FailureRecord {
 export interface PairRecord {
   kind: 'pair';
   /** The candidate's id in the search. */
-  id: number;
+  id: CandidateId;
   score: number;
   valLoss: number;
   epochs: number;

@@ -1,4 +1,4 @@
-// nas/search/aging-evolution.ts: what proposes the next candidate. Aging (regularized) evolution as
+// nas/search/aging-evolution.ts: the default search strategy, aging (regularized) evolution as
 // in DeepHyper and Real et al. 2019: the first P proposals are the random initial population,
 // drawn up front from the seed, so every search with that seed starts from the same P
 // candidates whatever order their results come back in (a run with transfer and one without
@@ -6,25 +6,12 @@
 // results), mutates one variable of the best, and the oldest member ages out as results
 // arrive. `beta` weights the
 // mutated position towards later variables ((position + 1)^beta; 0 is uniform), which keeps
-// longer transferable prefixes, as EvoStore does. Random search is the baseline. Both are
-// deterministic given the seed and the order of `propose`/`tell` calls, which is what lets a
-// resumed search replay its journal into the same state.
+// longer transferable prefixes, as EvoStore does.
 
 import { Random } from './random.js';
 import { variablesOf, type SearchSpace, type Variable } from '../space/search-space.js';
-
-export interface Proposal {
-  id: number;
-  arch: number[];
-  parent: number | null;
-}
-
-export interface SearchStrategy {
-  /** The next candidate; ids count up from 0 in order of proposal. */
-  propose(): Proposal;
-  /** Reports a finished candidate's score (higher is better; NaN counts as worst). */
-  tell(id: number, arch: readonly number[], score: number): void;
-}
+import { randomChoices } from './random-search.js';
+import { scoreOf, type CandidateOutcome, type Proposal, type SearchStrategy } from './strategy.js';
 
 export interface EvolutionOptions {
   population: number;
@@ -64,7 +51,7 @@ export class AgingEvolution implements SearchStrategy {
     // Two streams: the initial population's draws never depend on how many mutations (which
     // follow the results) were drawn before them.
     const initialRng = new Random(options.seed);
-    this.#initial = Array.from({ length: options.population }, () => randomArch(this.#vars, initialRng));
+    this.#initial = Array.from({ length: options.population }, () => randomChoices(this.#vars, initialRng));
     const warm = (options.warmStart ?? []).slice(0, Math.ceil(options.population / 2));
     warm.forEach((arch, i) => (this.#initial[i] = [...arch]));
     this.#rng = new Random(options.seed, kMutationStream);
@@ -78,7 +65,7 @@ export class AgingEvolution implements SearchStrategy {
     // With nothing to mutate (no result yet, as when there are more actors than P, or a space
     // of fixed choices), the candidate is random.
     if (this.#population.length === 0 || this.#mutable.length === 0) {
-      return { id, arch: randomArch(this.#vars, this.#rng), parent: null };
+      return { id, arch: randomChoices(this.#vars, this.#rng), parent: null };
     }
     const picks = this.#rng.sample(this.#population.length, this.#options.sample);
     let best = this.#population[picks[0]!]!;
@@ -94,31 +81,10 @@ export class AgingEvolution implements SearchStrategy {
     return { id, arch, parent: best.id };
   }
 
-  tell(id: number, arch: readonly number[], score: number): void {
-    this.#population.push({ id, arch: [...arch], score });
+  tell(outcome: CandidateOutcome): void {
+    this.#population.push({ id: outcome.id, arch: [...outcome.arch], score: scoreOf(outcome) });
     if (this.#population.length > this.#options.population) this.#population.shift();
   }
-}
-
-export class RandomSearch implements SearchStrategy {
-  readonly #vars: Variable[];
-  readonly #rng: Random;
-  #nextId = 0;
-
-  constructor(space: SearchSpace, seed: number) {
-    this.#vars = variablesOf(space);
-    this.#rng = new Random(seed);
-  }
-
-  propose(): Proposal {
-    return { id: this.#nextId++, arch: randomArch(this.#vars, this.#rng), parent: null };
-  }
-
-  tell(): void {}
-}
-
-function randomArch(vars: Variable[], rng: Random): number[] {
-  return vars.map((v) => rng.int(v.choices));
 }
 
 function rankable(score: number): number {

@@ -5,22 +5,23 @@
 // over copies) or redo the same work. graft gives a repeat the first evaluation's result, a
 // cached result, without training: a repeat proposed while its first evaluation is still
 // running waits for that result; one whose first evaluation failed on every try is trained
-// after all (the first of its waiters takes its place). Knows records, not workers.
+// after all (the first of its waiters takes its place). Knows records, not actors.
 
-import type { EvaluationRecord, FailureRecord } from '../run/evaluation-record.js';
+import type { CandidateId, EvaluationRecord, FailureRecord } from '../run/evaluation-record.js';
 import type { NetworkKey } from '../space/network-key.js';
 
 export type RepeatClaim = { kind: 'train' } | { kind: 'cached'; first: EvaluationRecord } | { kind: 'wait' };
 
 interface Claimant {
-  proposal: { id: number; arch: number[] };
+  id: CandidateId;
+  arch: number[];
 }
 
 export class RepeatCache<C extends Claimant> {
   /** The first evaluation of each architecture, by architecture key. */
   readonly #first = new Map<string, EvaluationRecord>();
   /** Architecture key → id of the candidate training it now (queued, running or retried). */
-  readonly #training = new Map<string, number>();
+  readonly #training = new Map<string, CandidateId>();
   /** Repeats waiting for the result of the candidate training their architecture. */
   readonly #waiting = new Map<string, C[]>();
   readonly #key: NetworkKey;
@@ -36,12 +37,12 @@ export class RepeatCache<C extends Claimant> {
 
   /** Whether `c` trains, takes a cached result, or waits for one. */
   claim(c: C): RepeatClaim {
-    const key = this.#key(c.proposal.arch);
+    const key = this.#key(c.arch);
     const first = this.#first.get(key);
     if (first) return { kind: 'cached', first };
     const trainer = this.#training.get(key);
-    if (trainer === undefined || trainer === c.proposal.id) {
-      this.#training.set(key, c.proposal.id);
+    if (trainer === undefined || trainer === c.id) {
+      this.#training.set(key, c.id);
       return { kind: 'train' };
     }
     const waiting = this.#waiting.get(key) ?? [];
@@ -74,7 +75,7 @@ export class RepeatCache<C extends Claimant> {
 }
 
 /** A repeat's record: the first evaluation's result, with no training, time or transfer of its own. */
-export function repeatRecord(c: { id: number; arch: number[]; parent: number | null }, first: EvaluationRecord, at: number): EvaluationRecord {
+export function repeatRecord(c: { id: CandidateId; arch: number[]; parent: CandidateId | null }, first: EvaluationRecord, at: number): EvaluationRecord {
   return {
     kind: 'evaluation',
     id: c.id,

@@ -14,7 +14,7 @@ import { openTransport, type Transport } from '../../transport/index.js';
 import { log, setLogFields, setLogFile } from '../../util/log.js';
 import { resolveSearchSpace } from '../space/builtin-spaces.js';
 import type { JournalRecord, StartRecord } from '../run/evaluation-record.js';
-import type { EvaluationWorker } from '../evaluation/evaluation-task.js';
+import type { EvaluationActor } from '../evaluation/evaluation-task.js';
 import { Journal, readJournal } from '../run/journal.js';
 import { loadSearchData } from '../evaluation/load-data.js';
 import { checkSpaceFits } from '../space/parse-space.js';
@@ -27,7 +27,9 @@ import { runSearchDriver, type Progress, type SearchSummary } from './search-dri
 import { defaultMaxParams, donorDirs, type SearchOptions } from '../run/search-options.js';
 import { CandidateTooLargeError } from '../errors.js';
 import { architectureParams, type Architecture } from '../../train/index.js';
-import { AgingEvolution, RandomSearch, type SearchStrategy } from './aging-evolution.js';
+import { AgingEvolution } from './aging-evolution.js';
+import { RandomSearch } from './random-search.js';
+import type { SearchStrategy } from './strategy.js';
 import type { SearchSpace } from '../space/search-space.js';
 import { spawnOnEveryRank } from '../evaluation/spawn-actors.js';
 import { toArchitecture, type DataShape } from '../space/to-architecture.js';
@@ -132,7 +134,7 @@ async function driveLocked(run: SearchRunOptions, space: SearchSpace, runtime: R
     }
     if (run.resume && stores) await reseedStore(stores.store, o.out, replay, o.population, o.backend);
     const pinned = stores && donorRuns.length > 0 ? await loadDonorRuns(stores.store, donorRuns, shape, o.backend) : [];
-    const workers = await spawnWorkers(runtime, o, donorRuns.map((r) => r.dir));
+    const actors = await spawnTrainingActors(runtime, o, donorRuns.map((r) => r.dir));
     // Stores keep the population and the best candidates; the rest goes every P results.
     const retention = stores ? new RetentionPolicy({ population: o.population, best: kKeptBest, pinned }, (keep) => stores.retainEverywhere(keep)) : null;
     const maxParams = o.maxParams ?? defaultMaxParams(totalmem());
@@ -140,7 +142,7 @@ async function driveLocked(run: SearchRunOptions, space: SearchSpace, runtime: R
       kind: 'start',
       startupSeconds: performance.now() / 1000,
       ranks: runtime.size,
-      actors: workers.length,
+      actors: actors.length,
       resumed: replay.filter((r) => r.kind === 'evaluation' || r.kind === 'failure').length,
       at: new Date().toISOString(),
     };
@@ -150,7 +152,7 @@ async function driveLocked(run: SearchRunOptions, space: SearchSpace, runtime: R
       strategy: makeStrategy(space, o, warmStartArchs(space, donorRuns)),
       toArchitecture: (arch) => checkSize(toArchitecture(space, arch, shape), maxParams),
       networkKey: networkKey(space, shape),
-      workers,
+      actors,
       journal,
       csv,
       maxEvals: o.maxEvals,
@@ -189,13 +191,13 @@ export function makeStrategy(space: SearchSpace, o: SearchOptions, warmStart: nu
  * Spawns the training actors on every rank (`actorsPerRank`, or with 0 one per GPU, each
  * holding its GPU) and waits until each has loaded its backend and data.
  */
-async function spawnWorkers(runtime: Runtime, o: SearchOptions, donorRuns: string[]): Promise<EvaluationWorker[]> {
+async function spawnTrainingActors(runtime: Runtime, o: SearchOptions, donorRuns: string[]): Promise<EvaluationActor[]> {
   const settings = { epochs: o.epochs, steps: o.steps, batchSize: o.batchSize, learningRate: o.learningRate, seed: o.seed, transfer: o.transfer, transferMode: o.transferMode, out: o.out, donorRuns };
   const data = { data: o.data, task: o.task, trainSize: o.trainSize, valSize: o.valSize, testSize: o.valSize, seed: o.seed };
   return spawnOnEveryRank(runtime, {
     perRank: o.actorsPerRank,
     kind: 'training',
-    start: async ({ rank, index, resources }): Promise<EvaluationWorker> => {
+    start: async ({ rank, index, resources }): Promise<EvaluationActor> => {
       const name = `r${rank}a${index}`;
       const args: TrainingActorArgs = { settings, data, backend: o.backend, rank, name, useStore: o.transfer !== 'none' };
       const actor: Remote<TrainingActor> = await runtime.spawn<TrainingActor>(kActorModule, 'TrainingActor', [args], { rank, resources, maxRestarts: 2 });
