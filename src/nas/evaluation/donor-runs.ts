@@ -20,23 +20,10 @@ import { checkpointDir, kConfigFile, kJournalFile, readSearchConfig } from '../r
 import type { DataShape } from '../space/to-architecture.js';
 import { checkVector, type SearchSpace } from '../space/search-space.js';
 import { vectorKey } from '../space/network-key.js';
+import { externalModelId } from './model-id.js';
 
 /** Models loaded from each earlier run: its best distinct architectures, at most this many. */
 export const kDonorsPerRun = 24;
-
-const kExternalId = /^run(\d+)#(\d+)$/;
-
-/** The store's model id for candidate `id` of the `index`-th `--donors-from` run. */
-export function externalModelId(index: number, id: number): string {
-  return `run${index}#${id}`;
-}
-
-/** A stored model id as the journal names a donor: a candidate id, and the run when it is another. */
-export function donorOf(modelId: string, runs: readonly string[]): { donorId: number; donorRun?: string } {
-  const m = kExternalId.exec(modelId);
-  if (m) return { donorId: Number(m[2]), donorRun: runs[Number(m[1])] ?? `run${m[1]}` };
-  return { donorId: Number(modelId) };
-}
 
 interface DonorRun {
   dir: string;

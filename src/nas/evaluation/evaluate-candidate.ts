@@ -12,7 +12,7 @@ import { TrainingAbortedError, buildModel, countParams, extractLayers, loadLayer
 import type { LayerRecord, LayerRef, StoreClient } from '../../store/index.js';
 import { log } from '../../util/log.js';
 import { planTransfer, type CandidateLayer } from './donor-rules.js';
-import { donorOf } from './donor-runs.js';
+import { donorOf, modelIdOf } from './model-id.js';
 import type { EvaluationRecord } from '../run/evaluation-record.js';
 import { checkpointDir } from '../run/run-files.js';
 import type { EvaluationResult, EvaluationTask } from './evaluation-task.js';
@@ -69,7 +69,7 @@ export async function evaluateCandidate(ctx: CandidateContext, task: EvaluationT
       const records = extractLayers(model);
       // Only frozen layers are still exactly the donor's; fine-tuned ones are new weights.
       const layers: Array<LayerRecord | LayerRef> = records.map((r) => (s.transferMode === 'freeze' && reusable.get(r.layerId)) || r);
-      await putOnce(ctx.layers, { modelId: String(task.id), score: result.score, layers });
+      await putOnce(ctx.layers, { modelId: modelIdOf(task.id), score: result.score, layers });
     }
     return {
       score: result.score,
@@ -95,12 +95,12 @@ async function chooseDonor(ctx: CandidateContext, task: EvaluationTask, layers: 
   const rule = ctx.settings.transfer;
   if (rule === 'parent') {
     if (task.parent === null) return null;
-    const parent = await store.model(String(task.parent));
+    const parent = await store.model(modelIdOf(task.parent));
     if (!parent) return null;
     const ids = new Set(layers.map((l) => l.name));
     return { modelId: parent.modelId, matched: parent.layers.filter((l) => ids.has(l.layerId)).length, layers: parent.layers };
   }
-  const match = await store.donor(layers.map((l) => l.name), [String(task.id)]);
+  const match = await store.donor(layers.map((l) => l.name), [modelIdOf(task.id)]);
   if (!match || match.matched === 0) return null;
   if (rule === 'prefix') return match;
   const whole = await store.model(match.modelId);

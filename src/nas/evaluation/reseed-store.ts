@@ -8,6 +8,7 @@ import { loadModel, extractLayers, selectBackend } from '../../train/index.js';
 import type { LayerStore } from '../../store/index.js';
 import { log } from '../../util/log.js';
 import type { EvaluationRecord, JournalRecord } from '../run/evaluation-record.js';
+import { modelIdOf } from './model-id.js';
 import { checkpointDir } from '../run/run-files.js';
 
 /** Puts back the checkpoints of up to 2·`keep` candidates; resolves to how many it stored. */
@@ -23,11 +24,11 @@ export async function reseedStore(store: LayerStore, out: string, records: reado
   await selectBackend(backend ?? undefined);
   let stored = 0;
   for (const r of [...chosen.values()].sort((a, b) => a.id - b.id)) {
-    if (store.index.entry(String(r.id))) continue;
+    if (store.index.entry(modelIdOf(r.id))) continue;
     try {
       const model = await loadModel(checkpointDir(out, r.id));
       try {
-        await store.put({ modelId: String(r.id), score: r.score, layers: extractLayers(model) });
+        await store.put({ modelId: modelIdOf(r.id), score: r.score, layers: extractLayers(model) });
         stored++;
       } finally {
         model.dispose();

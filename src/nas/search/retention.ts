@@ -3,6 +3,9 @@
 // (good donors, and the models the top-K phase trains). Every P results it hands that set to
 // `apply`, which asks every rank's store to drop the rest. Knows results, not stores.
 
+import { modelIdOf } from '../evaluation/model-id.js';
+import type { CandidateId } from '../run/index.js';
+
 export class RetentionPolicy {
   readonly #population: number;
   readonly #best: number;
@@ -21,8 +24,8 @@ export class RetentionPolicy {
   }
 
   /** A result (a failure scores NaN). `replayed`: from a resumed journal, nothing is applied. */
-  add(id: number, score: number, replayed = false): void {
-    const key = String(id);
+  add(id: CandidateId, score: number, replayed = false): void {
+    const key = modelIdOf(id);
     this.#recent.push(key);
     if (this.#recent.length > this.#population) this.#recent.shift();
     if (!Number.isNaN(score)) {
