@@ -44,7 +44,7 @@ export const searchCommand: Command = {
     ];
     if (summary.best) {
       const b = summary.best;
-      lines.push(`best: candidate ${b.id}, validation score ${b.score.toFixed(4)}, arch [${b.arch.join(', ')}]`);
+      lines.push(`best: candidate ${b.id}, validation score ${b.score.toFixed(4)}, choices [${b.choices.join(', ')}]`);
       lines.push(`best model: ${checkpointDir(out, b.id)} (train it fully: graft topk ${out} --k 5)`);
     }
     try {

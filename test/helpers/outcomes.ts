@@ -5,5 +5,5 @@ import type { EvaluationRecord, Proposal } from 'graft/nas';
 import { evaluation } from '../report/hand-made-runs.js';
 
 export function scored(p: Proposal, score: number): EvaluationRecord {
-  return { ...evaluation({ id: p.id, score }), arch: p.arch, parent: p.parent };
+  return { ...evaluation({ id: p.id, score }), choices: p.choices, parent: p.parent };
 }

@@ -68,7 +68,7 @@ describe('search with a dying actor', function () {
     const journal = new Journal(join(dir, 'journal.jsonl'));
     const summary = await runSearchDriver({
       strategy: new RandomSearch(space, 1),
-      toArchitecture: (arch) => toArchitecture(space, arch, { inputShape: [16], output: { units: 4, task: 'classification' } }),
+      toArchitecture: (choices) => toArchitecture(space, choices, { inputShape: [16], output: { units: 4, task: 'classification' } }),
       actors: evaluators,
       journal,
       csv: new ResultsCsv(join(dir, 'results.csv')),

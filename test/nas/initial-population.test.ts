@@ -32,7 +32,7 @@ function actor(name: string, turns: (task: EvaluationTask) => number): Evaluatio
     async evaluate(task) {
       for (let i = 0; i < turns(task); i++) await new Promise((r) => setImmediate(r));
       return {
-        score: task.arch.reduce((a, b, k) => a + b * (k + 1), 0) / 50,
+        score: task.choices.reduce((a, b, k) => a + b * (k + 1), 0) / 50,
         valLoss: 1, epochs: 1, trainSeconds: 0, totalSeconds: 0, curve: [0],
         transfer: { donorId: null, layersMatched: 0, layersTransferred: 0, layersSkipped: 0, bytesFetched: 0, fetchSeconds: 0, source: 'none' },
         rank: 0, actor: name, backend: 'none',
@@ -47,7 +47,7 @@ async function search(actors: EvaluationActor[]): Promise<{ proposals: ProposalR
   const journal = new Journal(join(dir, 'journal.jsonl'));
   await runSearchDriver({
     strategy: new AgingEvolution(space, { population: kPopulation, sample: 2, beta: 0, seed: 11 }),
-    toArchitecture: (arch) => toArchitecture(space, arch, shape),
+    toArchitecture: (choices) => toArchitecture(space, choices, shape),
     actors,
     journal,
     csv: new ResultsCsv(join(dir, 'results.csv')),
@@ -71,7 +71,7 @@ describe('aging evolution: the initial population', () => {
     const b = await search([0, 1, 2].map((k) => actor(`b${k}`, (t) => 1 + ((40 - 3 * t.id) % 17))));
     const c = await search([actor('c0', () => 1)]);
     expect(a.finished.slice(0, 3)).to.not.deep.equal(b.finished.slice(0, 3));
-    const initial = (s: { proposals: ProposalRecord[] }) => s.proposals.slice(0, kPopulation).map((p) => ({ id: p.id, arch: p.arch, parent: p.parent }));
+    const initial = (s: { proposals: ProposalRecord[] }) => s.proposals.slice(0, kPopulation).map((p) => ({ id: p.id, choices: p.choices, parent: p.parent }));
     expect(initial(a).every((p) => p.parent === null)).to.equal(true);
     expect(initial(b)).to.deep.equal(initial(a));
     expect(initial(c)).to.deep.equal(initial(a));
@@ -86,12 +86,12 @@ describe('aging evolution: the initial population', () => {
   it('draws the initial population independently of the tells in between', () => {
     const opts = { population: kPopulation, sample: 2, beta: 0, seed: 4 };
     const upFront = new AgingEvolution(space, opts);
-    const first = Array.from({ length: kPopulation }, () => upFront.propose().arch);
+    const first = Array.from({ length: kPopulation }, () => upFront.propose().choices);
     const interleaved = new AgingEvolution(space, opts);
     const seen: number[][] = [];
     for (let i = 0; i < kPopulation; i++) {
       const p = interleaved.propose();
-      seen.push(p.arch);
+      seen.push(p.choices);
       interleaved.tell(scored(p, i));
     }
     expect(seen).to.deep.equal(first);

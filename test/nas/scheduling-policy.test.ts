@@ -21,7 +21,7 @@ import {
   type SchedulingPolicy,
 } from 'graft/nas';
 
-const task = (id: number): EvaluationTask => ({ id, arch: [], parent: null, architecture: {} as EvaluationTask['architecture'], attempt: 0 });
+const task = (id: number): EvaluationTask => ({ id, choices: [], parent: null, architecture: {} as EvaluationTask['architecture'], attempt: 0 });
 const pending = (id: number, avoid: number[] = []): PendingTask => ({ task: task(id), avoid: new Set(avoid) });
 const actors = (...states: Array<'free' | 'busy' | 'retired'>): ActorView[] => states.map((s) => ({ busy: s === 'busy', retired: s === 'retired' }));
 
@@ -66,7 +66,7 @@ describe('search driver with another scheduling policy', () => {
     const journal = new Journal(join(dir, 'journal.jsonl'));
     const summary = await runSearchDriver({
       strategy: new RandomSearch(space, 2),
-      toArchitecture: (arch) => toArchitecture(space, arch, { inputShape: [16], output: { units: 4, task: 'classification' } }),
+      toArchitecture: (choices) => toArchitecture(space, choices, { inputShape: [16], output: { units: 4, task: 'classification' } }),
       actors: [actor('first'), actor('last')],
       policy: lastOnly,
       journal,

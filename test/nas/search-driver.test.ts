@@ -32,7 +32,7 @@ const shape = { inputShape: [16], output: { units: 4, task: 'classification' as 
 
 function result(task: EvaluationTask, actor: string): EvaluationResult {
   return {
-    score: task.arch.reduce((a, b, k) => a + b * (k + 1), 0) / 50,
+    score: task.choices.reduce((a, b, k) => a + b * (k + 1), 0) / 50,
     valLoss: 1,
     epochs: 1,
     trainSeconds: 0,
@@ -72,7 +72,7 @@ describe('search driver', () => {
   function options(actors: EvaluationActor[], extra: Partial<SearchDriverOptions> = {}, journalFile = join(dir, 'journal.jsonl')): SearchDriverOptions {
     return {
       strategy: new AgingEvolution(space, { population: 4, sample: 2, beta: 1, seed: 3 }),
-      toArchitecture: (arch) => toArchitecture(space, arch, shape),
+      toArchitecture: (choices) => toArchitecture(space, choices, shape),
       actors,
       journal: new Journal(journalFile),
       csv: new ResultsCsv(join(dir, 'results.csv')),
@@ -205,10 +205,29 @@ describe('search driver', () => {
     resumed.journal.close();
     expect(summary.evaluated).to.equal(12);
     const byId = (file: string): string[] =>
-      readJournal(file).records.filter((r) => r.kind === 'proposal').map((r) => `${r.id}:${r.arch.join('')}`);
+      readJournal(file).records.filter((r) => r.kind === 'proposal').map((r) => `${r.id}:${r.choices.join('')}`);
     expect(byId(cutFile)).to.deep.equal(byId(full.journal.file));
     const ids = outcomes(cutFile).map((r) => r.id).sort((x, y) => x - y);
     expect(ids).to.deep.equal([...Array(12).keys()]);
+  });
+
+  it("resumes a journal written before the choice vector was named 'choices' (it was 'arch')", async () => {
+    const full = options([actor('w')], { maxEvals: 10 });
+    await runSearchDriver(full);
+    full.journal.close();
+    const lines = readFileSync(full.journal.file, 'utf8').trim().split('\n');
+    const oldFile = join(dir, 'old.jsonl');
+    // Cut after the sixth line, every record spelt as before.
+    writeFileSync(oldFile, lines.slice(0, 6).map((l) => l.replace('"choices":', '"arch":')).join('\n') + '\n');
+    expect(readFileSync(oldFile, 'utf8')).to.not.contain('"choices"');
+    const read = readJournal(oldFile);
+    expect(read.records.every((r) => r.kind !== 'proposal' || Array.isArray(r.choices))).to.equal(true);
+    const resumed = options([actor('w2')], { maxEvals: 10, replay: read.records, journal: new Journal(oldFile, read.validLength) }, oldFile);
+    const summary = await runSearchDriver(resumed);
+    resumed.journal.close();
+    expect(summary.evaluated).to.equal(10);
+    const proposals = (file: string): string[] => readJournal(file).records.filter((r) => r.kind === 'proposal').map((r) => `${r.id}:${r.choices.join('')}`);
+    expect(proposals(oldFile)).to.deep.equal(proposals(full.journal.file));
   });
 
   /** Distinct valid choice vectors of the space. */
@@ -216,8 +235,8 @@ describe('search driver', () => {
     const random = new RandomSearch(space, 5);
     const out = new Map<string, number[]>();
     while (out.size < n) {
-      const { arch } = random.propose();
-      out.set(arch.join(), arch);
+      const { choices } = random.propose();
+      out.set(choices.join(), choices);
     }
     return [...out.values()];
   }
@@ -225,7 +244,7 @@ describe('search driver', () => {
   /** Proposes the given architectures in order, each a child of nothing. */
   function scripted(archs: number[][]): SearchStrategy {
     let next = 0;
-    return { propose: () => ({ id: next, arch: archs[next++]!, parent: null }), tell: () => {} };
+    return { propose: () => ({ id: next, choices: archs[next++]!, parent: null }), tell: () => {} };
   }
 
   it('gives a repeated architecture the first result, cached, whether it comes during or after that training', async () => {

@@ -52,7 +52,7 @@ export function readDonorRuns(dirs: readonly string[], task: string): DonorRun[]
     if (evaluations.length === 0) refuse(dir, 'it has no evaluated candidate');
     const byArch = new Map<string, EvaluationRecord>();
     for (const r of [...evaluations].sort((a, b) => b.score - a.score || a.id - b.id)) {
-      if (!byArch.has(vectorKey(r.arch))) byArch.set(vectorKey(r.arch), r);
+      if (!byArch.has(vectorKey(r.choices))) byArch.set(vectorKey(r.choices), r);
     }
     return { dir: resolve(dir), best: [...byArch.values()].slice(0, kDonorsPerRun) };
   });
@@ -63,7 +63,7 @@ export function readDonorRuns(dirs: readonly string[], task: string): DonorRun[]
  * one from each run in turn (the evolution uses at most half a population of them).
  */
 export function warmStartArchs(space: SearchSpace, runs: readonly DonorRun[]): number[][] {
-  const valid = runs.map((r) => r.best.filter((e) => checkVector(space, e.arch) === null).map((e) => e.arch));
+  const valid = runs.map((r) => r.best.filter((e) => checkVector(space, e.choices) === null).map((e) => e.choices));
   const out: number[][] = [];
   for (let k = 0; valid.some((v) => k < v.length); k++) for (const v of valid) if (k < v.length) out.push(v[k]!);
   return out;

@@ -6,7 +6,7 @@ import type { CandidateId, EvaluationRecord } from '../run/evaluation-record.js'
 
 export interface EvaluationTask {
   id: CandidateId;
-  arch: number[];
+  choices: number[];
   /** The candidate it mutated from (the 'parent' transfer rule's donor); null for a random one. */
   parent: CandidateId | null;
   architecture: Architecture;
@@ -14,8 +14,8 @@ export interface EvaluationTask {
   attempt: number;
 }
 
-/** What an actor measures; the driver adds id, arch, parent and the search-relative times. */
-export type EvaluationResult = Omit<EvaluationRecord, 'kind' | 'id' | 'arch' | 'parent' | 'startedAt' | 'finishedAt'>;
+/** What an actor measures; the driver adds id, choices, parent and the search-relative times. */
+export type EvaluationResult = Omit<EvaluationRecord, 'kind' | 'id' | 'choices' | 'parent' | 'startedAt' | 'finishedAt'>;
 
 /** One training actor as the search's actor pool sees it. */
 export interface EvaluationActor {

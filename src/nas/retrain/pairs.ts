@@ -52,7 +52,7 @@ export async function runPairs(o: PairsOptions): Promise<PairsResult | null> {
       const twinned = twinsOf(records);
       return pairCandidates(records, o.max)
         .filter((e) => !twinned.has(e.id))
-        .map((e) => ({ id: e.id, architecture: toArchitecture(space, e.arch, shape) }));
+        .map((e) => ({ id: e.id, architecture: toArchitecture(space, e.choices, shape) }));
     },
     run: (actor, job) => actor.twin(job),
     onRecord: o.onRecord,

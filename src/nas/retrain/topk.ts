@@ -58,7 +58,7 @@ export async function runTopK(o: TopKOptions): Promise<TopKResult | null> {
       const done = trainedOf(records);
       key = networkKey(space, shape);
       return bestDistinct(records, o.k, '', key).flatMap((e) =>
-        (['checkpoint', 'scratch'] as const).filter((start) => !done.has(`${e.id}/${start}`)).map((start) => ({ id: e.id, start, architecture: toArchitecture(space, e.arch, shape) })),
+        (['checkpoint', 'scratch'] as const).filter((start) => !done.has(`${e.id}/${start}`)).map((start) => ({ id: e.id, start, architecture: toArchitecture(space, e.choices, shape) })),
       );
     },
     run: (actor, job) => actor.train(job),
@@ -99,7 +99,7 @@ export function bestDistinct(records: readonly JournalRecord[], k: number, file:
   const chosen = new Map<string, EvaluationRecord>();
   for (const e of [...evaluations].sort((a, b) => b.score - a.score || a.id - b.id)) {
     if (chosen.size >= k) break;
-    if (!chosen.has(key(e.arch))) chosen.set(key(e.arch), e);
+    if (!chosen.has(key(e.choices))) chosen.set(key(e.choices), e);
   }
   return [...chosen.values()];
 }

@@ -27,7 +27,7 @@ export interface EvaluationRecord {
   kind: 'evaluation';
   id: CandidateId;
   /** The choice vector in the search space. */
-  arch: number[];
+  choices: number[];
   /** Id of the candidate this one mutated from; null for the random initial population. */
   parent: CandidateId | null;
   /** Validation score: accuracy for classification, R² for regression (higher is better). */
@@ -95,7 +95,7 @@ export interface TopKRecord {
 export interface ProposalRecord {
   kind: 'proposal';
   id: CandidateId;
-  arch: number[];
+  choices: number[];
   parent: CandidateId | null;
   /** Seconds since the search started. */
   at: number;
@@ -105,7 +105,7 @@ export interface ProposalRecord {
 export interface FailureRecord {
   kind: 'failure';
   id: CandidateId;
-  arch: number[];
+  choices: number[];
   parent: CandidateId | null;
   /** The last error: class name, code and message. */
   error: { name: string; code: string; message: string };

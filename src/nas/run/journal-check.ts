@@ -20,8 +20,8 @@ export function checkRecord(r: JournalRecord, file: string, line: number): void 
   const id = (): void => {
     if (!Number.isInteger(o.id) || (o.id as number) < 0) bad('id', 'a non-negative integer');
   };
-  const arch = (): void => {
-    if (!Array.isArray(o.arch) || !o.arch.every((c) => Number.isInteger(c) && c >= 0)) bad('arch', 'an array of non-negative integers');
+  const choices = (): void => {
+    if (!Array.isArray(o.choices) || !o.choices.every((c) => Number.isInteger(c) && c >= 0)) bad('choices', 'an array of non-negative integers');
   };
   const parent = (): void => {
     if (o.parent !== null && !Number.isInteger(o.parent)) bad('parent', 'an integer or null');
@@ -36,13 +36,13 @@ export function checkRecord(r: JournalRecord, file: string, line: number): void 
   switch (r.kind) {
     case 'proposal':
       id();
-      arch();
+      choices();
       parent();
       numbers(o, ['at']);
       return;
     case 'evaluation': {
       id();
-      arch();
+      choices();
       parent();
       score();
       curve();
@@ -58,7 +58,7 @@ export function checkRecord(r: JournalRecord, file: string, line: number): void 
     }
     case 'failure': {
       id();
-      arch();
+      choices();
       numbers(o, ['attempts', 'finishedAt']);
       if (typeof o.error !== 'object' || o.error === null) bad('error', 'an object');
       for (const f of ['name', 'code', 'message']) if (typeof (o.error as Fields)[f] !== 'string') bad(`error.${f}`, 'a string');

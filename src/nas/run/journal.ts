@@ -2,7 +2,8 @@
 // record, written and fsynced before the call returns, so a record that was reported is on
 // disk even if the process is killed right after. Reading tolerates a torn last line (a
 // crash mid-write) and reopening for append cuts it off first; a bad line anywhere else, or a
-// record of the wrong shape (journal-check.ts), is an error naming its line.
+// record of the wrong shape (journal-check.ts), is an error naming its line. A field written
+// under an older name is read under its new one, so older runs still resume and report.
 
 import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { JournalError } from '../errors.js';
@@ -37,11 +38,20 @@ export function readJournal(file: string): JournalContents {
     if (typeof rec !== 'object' || rec === null || !kKinds.has((rec as { kind?: string }).kind ?? '')) {
       throw new JournalError(`${file}:${line} is not a journal record`, { details: { file, line } });
     }
+    renameOldFields(rec as Record<string, unknown>);
     checkRecord(rec as JournalRecord, file, line);
     records.push(rec as JournalRecord);
     start = end + 1;
   }
   return { records, validLength: start };
+}
+
+/** Journals written before the choice vector was named `choices` call it `arch`: read as `choices`. */
+function renameOldFields(rec: Record<string, unknown>): void {
+  if ('arch' in rec && !('choices' in rec)) {
+    rec.choices = rec.arch;
+    delete rec.arch;
+  }
 }
 
 export class Journal {

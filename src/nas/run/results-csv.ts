@@ -33,14 +33,14 @@ function isResult(r: JournalRecord): r is EvaluationRecord | FailureRecord {
 }
 
 function rowOf(r: EvaluationRecord | FailureRecord): string {
-  const arch = `"[${r.arch.join(', ')}]"`;
+  const choices = `"[${r.choices.join(', ')}]"`;
   if (r.kind === 'failure') {
     const empty = Array<string>(kColumns.length - 5).fill('');
-    return [r.id, arch, r.parent ?? '', ...empty, fmt(r.finishedAt), 'failed'].join(',');
+    return [r.id, choices, r.parent ?? '', ...empty, fmt(r.finishedAt), 'failed'].join(',');
   }
   const t = r.transfer;
   return [
-    r.id, arch, r.parent ?? '', r.repeatOf ?? '', r.score, r.valLoss, r.epochs, r.steps ?? '', fmt(r.trainSeconds), fmt(r.totalSeconds),
+    r.id, choices, r.parent ?? '', r.repeatOf ?? '', r.score, r.valLoss, r.epochs, r.steps ?? '', fmt(r.trainSeconds), fmt(r.totalSeconds),
     t.rule ?? '', csvText(t.donorRun ?? ''), t.donorId ?? '', t.layersMatched, t.layersTransferred, t.layersSkipped,
     t.paramsTransferred ?? '', t.paramsTotal ?? '', t.bytesFetched, fmt(t.fetchSeconds),
     t.source, r.rank, csvText(r.actor), csvText(r.backend), fmt(r.startedAt), fmt(r.finishedAt), r.repeatOf !== undefined ? 'repeat' : 'ok',

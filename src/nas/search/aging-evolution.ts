@@ -30,7 +30,7 @@ const kMutationStream = 1;
 
 interface Member {
   id: number;
-  arch: number[];
+  choices: number[];
   score: number;
 }
 
@@ -53,7 +53,7 @@ export class AgingEvolution implements SearchStrategy {
     const initialRng = new Random(options.seed);
     this.#initial = Array.from({ length: options.population }, () => randomChoices(this.#vars, initialRng));
     const warm = (options.warmStart ?? []).slice(0, Math.ceil(options.population / 2));
-    warm.forEach((arch, i) => (this.#initial[i] = [...arch]));
+    warm.forEach((choices, i) => (this.#initial[i] = [...choices]));
     this.#rng = new Random(options.seed, kMutationStream);
     this.#mutable = this.#vars.flatMap((v, k) => (v.choices > 1 ? [k] : []));
     this.#weights = this.#mutable.map((k) => Math.pow(k + 1, options.beta));
@@ -61,11 +61,11 @@ export class AgingEvolution implements SearchStrategy {
 
   propose(): Proposal {
     const id = this.#nextId++;
-    if (id < this.#initial.length) return { id, arch: [...this.#initial[id]!], parent: null };
+    if (id < this.#initial.length) return { id, choices: [...this.#initial[id]!], parent: null };
     // With nothing to mutate (no result yet, as when there are more actors than P, or a space
     // of fixed choices), the candidate is random.
     if (this.#population.length === 0 || this.#mutable.length === 0) {
-      return { id, arch: randomChoices(this.#vars, this.#rng), parent: null };
+      return { id, choices: randomChoices(this.#vars, this.#rng), parent: null };
     }
     const picks = this.#rng.sample(this.#population.length, this.#options.sample);
     let best = this.#population[picks[0]!]!;
@@ -73,16 +73,16 @@ export class AgingEvolution implements SearchStrategy {
       const m = this.#population[p]!;
       if (rankable(m.score) > rankable(best.score)) best = m;
     }
-    const arch = [...best.arch];
+    const choices = [...best.choices];
     const k = this.#mutable[this.#rng.weighted(this.#weights)]!;
     // A different value, never the same one: a mutation that changes nothing wastes a slot.
     const shift = 1 + this.#rng.int(this.#vars[k]!.choices - 1);
-    arch[k] = (arch[k]! + shift) % this.#vars[k]!.choices;
-    return { id, arch, parent: best.id };
+    choices[k] = (choices[k]! + shift) % this.#vars[k]!.choices;
+    return { id, choices, parent: best.id };
   }
 
   tell(outcome: CandidateOutcome): void {
-    this.#population.push({ id: outcome.id, arch: [...outcome.arch], score: scoreOf(outcome) });
+    this.#population.push({ id: outcome.id, choices: [...outcome.choices], score: scoreOf(outcome) });
     if (this.#population.length > this.#options.population) this.#population.shift();
   }
 }

@@ -25,8 +25,8 @@ export function replayJournal(records: readonly JournalRecord[], strategy: Searc
   for (const r of records) {
     if (r.kind === 'proposal') {
       const p = strategy.propose();
-      if (p.id !== r.id || p.arch.join() !== r.arch.join()) {
-        throw new JournalError(`the journal's proposal ${r.id} [${r.arch}] differs from what this search proposes [${p.arch}]: was the config changed?`, { details: { id: r.id } });
+      if (p.id !== r.id || p.choices.join() !== r.choices.join()) {
+        throw new JournalError(`the journal's proposal ${r.id} [${r.choices}] differs from what this search proposes [${p.choices}]: was the config changed?`, { details: { id: r.id } });
       }
       proposals.push(r);
       elapsed = Math.max(elapsed, r.at);

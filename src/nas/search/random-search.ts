@@ -16,7 +16,7 @@ export class RandomSearch implements SearchStrategy {
   }
 
   propose(): Proposal {
-    return { id: this.#nextId++, arch: randomChoices(this.#vars, this.#rng), parent: null };
+    return { id: this.#nextId++, choices: randomChoices(this.#vars, this.#rng), parent: null };
   }
 
   tell(): void {}

@@ -9,7 +9,7 @@ import type { EvaluationRecord, FailureRecord, Journal, ProposalRecord, ResultsC
 import type { Proposal } from './strategy.js';
 
 /** What a record repeats of its proposal. */
-type Candidate = Pick<ProposalRecord, 'id' | 'arch' | 'parent'>;
+type Candidate = Pick<ProposalRecord, 'id' | 'choices' | 'parent'>;
 
 export class Recorder {
   readonly #journal: Journal;
@@ -21,13 +21,13 @@ export class Recorder {
   }
 
   proposal(p: Proposal, at: number): ProposalRecord {
-    const r: ProposalRecord = { kind: 'proposal', id: p.id, arch: p.arch, parent: p.parent, at };
+    const r: ProposalRecord = { kind: 'proposal', id: p.id, choices: p.choices, parent: p.parent, at };
     this.#journal.append(r);
     return r;
   }
 
   evaluation(c: Candidate, result: EvaluationResult, startedAt: number, finishedAt: number): EvaluationRecord {
-    return this.outcome({ kind: 'evaluation', id: c.id, arch: c.arch, parent: c.parent, ...result, startedAt, finishedAt });
+    return this.outcome({ kind: 'evaluation', id: c.id, choices: c.choices, parent: c.parent, ...result, startedAt, finishedAt });
   }
 
   failure(c: Candidate, err: unknown, attempts: number, finishedAt: number): FailureRecord {
@@ -35,7 +35,7 @@ export class Recorder {
     return this.outcome({
       kind: 'failure',
       id: c.id,
-      arch: c.arch,
+      choices: c.choices,
       parent: c.parent,
       error: { name: e?.name ?? 'Error', code: e?.code ?? 'ERR_UNKNOWN', message: e?.message ?? String(err) },
       attempts,

@@ -14,7 +14,7 @@ export type RepeatClaim = { kind: 'train' } | { kind: 'cached'; first: Evaluatio
 
 interface Claimant {
   id: CandidateId;
-  arch: number[];
+  choices: number[];
 }
 
 export class RepeatCache<C extends Claimant> {
@@ -32,12 +32,12 @@ export class RepeatCache<C extends Claimant> {
 
   /** A first evaluation recorded earlier (replayed from the journal). */
   replay(r: EvaluationRecord): void {
-    if (r.repeatOf === undefined && !this.#first.has(this.#key(r.arch))) this.#first.set(this.#key(r.arch), r);
+    if (r.repeatOf === undefined && !this.#first.has(this.#key(r.choices))) this.#first.set(this.#key(r.choices), r);
   }
 
   /** Whether `c` trains, takes a cached result, or waits for one. */
   claim(c: C): RepeatClaim {
-    const key = this.#key(c.arch);
+    const key = this.#key(c.choices);
     const first = this.#first.get(key);
     if (first) return { kind: 'cached', first };
     const trainer = this.#training.get(key);
@@ -57,7 +57,7 @@ export class RepeatCache<C extends Claimant> {
    * queue, and the first of them to be claimed trains.
    */
   settle(r: EvaluationRecord | FailureRecord): C[] {
-    const key = this.#key(r.arch);
+    const key = this.#key(r.choices);
     if (this.#training.get(key) !== r.id) return [];
     this.#training.delete(key);
     if (r.kind === 'evaluation') this.#first.set(key, r);
@@ -75,11 +75,11 @@ export class RepeatCache<C extends Claimant> {
 }
 
 /** A repeat's record: the first evaluation's result, with no training, time or transfer of its own. */
-export function repeatRecord(c: { id: CandidateId; arch: number[]; parent: CandidateId | null }, first: EvaluationRecord, at: number): EvaluationRecord {
+export function repeatRecord(c: { id: CandidateId; choices: number[]; parent: CandidateId | null }, first: EvaluationRecord, at: number): EvaluationRecord {
   return {
     kind: 'evaluation',
     id: c.id,
-    arch: c.arch,
+    choices: c.choices,
     parent: c.parent,
     score: first.score,
     valLoss: first.valLoss,

@@ -27,7 +27,7 @@ export type { Progress } from './search-tally.js';
 export interface SearchDriverOptions {
   strategy: SearchStrategy;
   /** Turns a proposed vector into the model description (throws for an invalid one). */
-  toArchitecture(arch: number[]): Architecture;
+  toArchitecture(choices: number[]): Architecture;
   /** Names the network a vector builds: vectors of one key are repeats (default: the vector itself). */
   networkKey?: NetworkKey;
   actors: EvaluationActor[];
@@ -141,7 +141,7 @@ export function runSearchDriver(o: SearchDriverOptions): Promise<SearchSummary> 
       if (claim.kind === 'cached') commit(() => recorder.outcome(repeatRecord(p, claim.first, now())));
       if (claim.kind !== 'train') return null;
       try {
-        return { id: p.id, arch: p.arch, parent: p.parent, architecture: o.toArchitecture(p.arch), attempt: 0 };
+        return { id: p.id, choices: p.choices, parent: p.parent, architecture: o.toArchitecture(p.choices), attempt: 0 };
       } catch (err) {
         // The vector itself is bad: no actor would do better.
         recordFailure(p, err, 1);

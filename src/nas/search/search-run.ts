@@ -150,7 +150,7 @@ async function driveLocked(run: SearchRunOptions, space: SearchSpace, runtime: R
     run.onStart?.({ ranks: start.ranks, actors: start.actors, out: o.out, resumed: start.resumed, startupSeconds: start.startupSeconds });
     const summary = await runSearchDriver({
       strategy: makeStrategy(space, o, warmStartArchs(space, donorRuns)),
-      toArchitecture: (arch) => checkSize(toArchitecture(space, arch, shape), maxParams),
+      toArchitecture: (choices) => checkSize(toArchitecture(space, choices, shape), maxParams),
       networkKey: networkKey(space, shape),
       actors,
       journal,

@@ -10,7 +10,7 @@ import type { CandidateId, EvaluationRecord, FailureRecord } from '../run/index.
 export interface Proposal {
   id: CandidateId;
   /** The choice vector in the search space: one choice index per variable. */
-  arch: number[];
+  choices: number[];
   /** The candidate this one mutated from; null for a random one. */
   parent: CandidateId | null;
 }

@@ -8,18 +8,18 @@ import { layerIds } from '../../train/index.js';
 import type { SearchSpace } from './search-space.js';
 import { toArchitecture, type DataShape } from './to-architecture.js';
 
-export type NetworkKey = (arch: readonly number[]) => string;
+export type NetworkKey = (choices: readonly number[]) => string;
 
 /** The key of the network a vector builds in `space` for data of `shape`; a vector that builds nothing keys as itself. */
 export function networkKey(space: SearchSpace, shape: DataShape): NetworkKey {
   // A search asks again for the same vectors (a claim, then its result): hash each once.
   const known = new Map<string, string>();
-  return (arch) => {
-    const vector = arch.join(',');
+  return (choices) => {
+    const vector = choices.join(',');
     let key = known.get(vector);
     if (key === undefined) {
       try {
-        key = layerIds(toArchitecture(space, [...arch], shape)).map((l) => l.layerId).join(',');
+        key = layerIds(toArchitecture(space, [...choices], shape)).map((l) => l.layerId).join(',');
       } catch {
         key = `vector:${vector}`;
       }
@@ -30,4 +30,4 @@ export function networkKey(space: SearchSpace, shape: DataShape): NetworkKey {
 }
 
 /** The vector itself: for code that has no space at hand. */
-export const vectorKey: NetworkKey = (arch) => `vector:${arch.join(',')}`;
+export const vectorKey: NetworkKey = (choices) => `vector:${choices.join(',')}`;

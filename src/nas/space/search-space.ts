@@ -60,12 +60,12 @@ export function skipDistances(space: SearchSpace, i: number): number[] {
   return out;
 }
 
-/** Checks that `arch` is a vector of this space, with a message naming the bad position. */
-export function checkVector(space: SearchSpace, arch: readonly number[]): string | null {
+/** Checks that `choices` is a vector of this space, with a message naming the bad position. */
+export function checkVector(space: SearchSpace, choices: readonly number[]): string | null {
   const vars = variablesOf(space);
-  if (arch.length !== vars.length) return `has ${arch.length} entries, the space '${space.name}' has ${vars.length} variables`;
+  if (choices.length !== vars.length) return `has ${choices.length} entries, the space '${space.name}' has ${vars.length} variables`;
   for (let k = 0; k < vars.length; k++) {
-    const v = arch[k]!;
+    const v = choices[k]!;
     if (!Number.isInteger(v) || v < 0 || v >= vars[k]!.choices) return `entry ${k} is ${v}, expected an integer in [0, ${vars[k]!.choices})`;
   }
   return null;

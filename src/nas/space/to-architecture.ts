@@ -21,15 +21,15 @@ interface Out {
   shape: Shape;
 }
 
-export function toArchitecture(space: SearchSpace, arch: readonly number[], data: DataShape): Architecture {
-  const bad = checkVector(space, arch);
-  if (bad) throw new SearchSpaceError(`architecture vector ${bad}`, { details: { arch: [...arch] } });
+export function toArchitecture(space: SearchSpace, choices: readonly number[], data: DataShape): Architecture {
+  const bad = checkVector(space, choices);
+  if (bad) throw new SearchSpaceError(`architecture vector ${bad}`, { details: { choices: [...choices] } });
   const nodes: ArchNode[] = [];
   let current: Out = { name: 'input', shape: [...data.inputShape] };
 
   const place = (name: string, op: ArchNode['op'], inputs: Out[], where: string): Out => {
     const shape = shapeAfter(op, inputs[0]!.shape);
-    if (typeof shape === 'string') throw new SearchSpaceError(`${where}: ${shape}`, { details: { space: space.name, arch: [...arch] } });
+    if (typeof shape === 'string') throw new SearchSpaceError(`${where}: ${shape}`, { details: { space: space.name, choices: [...choices] } });
     nodes.push({ name, op, inputs: inputs.map((i) => i.name) });
     return { name, shape };
   };
@@ -42,12 +42,12 @@ export function toArchitecture(space: SearchSpace, arch: readonly number[], data
   const outputs: Out[] = [current];
   let pos = 0;
   space.nodes.forEach((node, i) => {
-    const op = node.ops[arch[pos++]!]!;
-    const where = `node '${node.name}' choice ${arch[pos - 1]} (${op.op})`;
+    const op = node.ops[choices[pos++]!]!;
+    const where = `node '${node.name}' choice ${choices[pos - 1]} (${op.op})`;
     let out = isNoOp(op, current.shape) ? current : place(node.name, op, [current], where);
     const sources: Out[] = [];
     for (const d of skipDistances(space, i)) {
-      if (arch[pos++] === 1) sources.push(outputs[i + 1 - d]!);
+      if (choices[pos++] === 1) sources.push(outputs[i + 1 - d]!);
     }
     const distinct = sources.filter((s, k) => s.name !== out.name && sources.findIndex((t) => t.name === s.name) === k);
     if (distinct.length > 0) out = merge(node.name, out, distinct, space, nodes, where);
