@@ -6,7 +6,7 @@
 // the phase resumes; the report compares each candidate with its twin.
 
 import { InvalidArgumentError } from '../../errors.js';
-import type { EvaluationRecord, JournalRecord, PairRecord } from '../run/evaluation-record.js';
+import type { CandidateId, EvaluationRecord, JournalRecord, PairRecord } from '../run/evaluation-record.js';
 import type { TwinJob } from './retrain-actor.js';
 import { runRetrainPhase } from './retrain-phase.js';
 import { toArchitecture } from '../space/to-architecture.js';
@@ -17,7 +17,7 @@ export interface PairsResult {
   /** Candidates with a twin, and the twins. */
   pairs: Array<{ candidate: EvaluationRecord; twin: PairRecord }>;
   /** Candidates whose twin failed on every try. */
-  failed: number[];
+  failed: CandidateId[];
 }
 
 /** Candidates that loaded donor layers and are not cached repeats, in id order, at most `max`. */

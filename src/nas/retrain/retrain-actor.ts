@@ -8,12 +8,12 @@ import type * as tf from '@tensorflow/tfjs';
 import { buildModel, evaluateModel, loadModel, selectBackend, trainModel } from '../../train/index.js';
 import type { Architecture, Dataset } from '../../train/index.js';
 import { candidateTraining, type CandidateSettings } from '../evaluation/evaluate-candidate.js';
-import type { PairRecord, TopKRecord } from '../run/evaluation-record.js';
+import type { CandidateId, PairRecord, TopKRecord } from '../run/evaluation-record.js';
 import { loadSearchData, type DataRequest } from '../evaluation/load-data.js';
 import { checkpointDir } from '../run/run-files.js';
 
 export interface TopKJob {
-  id: number;
+  id: CandidateId;
   start: TopKRecord['start'];
   architecture: Architecture;
 }
@@ -28,7 +28,7 @@ export interface TopKTraining {
 }
 
 export interface TwinJob {
-  id: number;
+  id: CandidateId;
   architecture: Architecture;
 }
 

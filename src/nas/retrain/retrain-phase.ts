@@ -12,7 +12,7 @@ import { init, type Remote } from '../../runtime/index.js';
 import { openTransport } from '../../transport/index.js';
 import { log, setLogFields } from '../../util/log.js';
 import { resolveSearchSpace } from '../space/builtin-spaces.js';
-import type { JournalRecord } from '../run/evaluation-record.js';
+import type { CandidateId, JournalRecord } from '../run/evaluation-record.js';
 import { Journal, readJournal } from '../run/journal.js';
 import { loadSearchData, type DataRequest } from '../evaluation/load-data.js';
 import type { RetrainActor, RetrainActorArgs } from './retrain-actor.js';
@@ -55,7 +55,7 @@ const kActorModule = new URL('./retrain-actor.js', import.meta.url);
 const kMaxAttempts = 3;
 
 /** Runs the phase; resolves on the driver with the outcome, and with null on every other rank. */
-export async function runRetrainPhase<J extends { id: number }, R extends JournalRecord>(p: RetrainPhase<J, R>): Promise<RetrainOutcome<J> | null> {
+export async function runRetrainPhase<J extends { id: CandidateId }, R extends JournalRecord>(p: RetrainPhase<J, R>): Promise<RetrainOutcome<J> | null> {
   const search = readSearchConfig(p.dir);
   const file = join(p.dir, kJournalFile);
   const { records, validLength } = readJournal(file);

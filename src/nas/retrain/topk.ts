@@ -8,7 +8,7 @@
 
 import { join } from 'node:path';
 import { JournalError } from '../errors.js';
-import type { EvaluationRecord, JournalRecord, TopKRecord } from '../run/evaluation-record.js';
+import type { CandidateId, EvaluationRecord, JournalRecord, TopKRecord } from '../run/evaluation-record.js';
 import { networkKey, vectorKey, type NetworkKey } from '../space/network-key.js';
 import type { TopKJob } from './retrain-actor.js';
 import { runRetrainPhase } from './retrain-phase.js';
@@ -18,7 +18,7 @@ import type { TopKOptions } from '../run/phase-options.js';
 
 
 export interface TopKPairResult {
-  id: number;
+  id: CandidateId;
   searchScore: number;
   checkpoint: TopKRecord;
   scratch: TopKRecord;
@@ -30,7 +30,7 @@ export interface TopKResult {
   epochRatio: number;
   timeRatio: number;
   /** Candidates whose pair is incomplete because a training failed on every try. */
-  failed: number[];
+  failed: CandidateId[];
 }
 
 /** Runs the phase; resolves with the result on the driver and null on every other rank. */
@@ -67,7 +67,7 @@ export async function runTopK(o: TopKOptions): Promise<TopKResult | null> {
   if (!outcome) return null;
   const done = trainedOf(outcome.records);
   const pairs: TopKPairResult[] = [];
-  const failed: number[] = [];
+  const failed: CandidateId[] = [];
   for (const e of bestDistinct(outcome.records, o.k, '', key)) {
     const checkpoint = done.get(`${e.id}/checkpoint`);
     const scratch = done.get(`${e.id}/scratch`);

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JournalError } from '../errors.js';
+import type { CandidateId } from './evaluation-record.js';
 import type { SearchOptions } from './search-options.js';
 
 /** Every proposal and result, one JSON line each (see evaluation-record.ts). */
@@ -13,7 +14,7 @@ export const kResultsFile = 'results.csv';
 export const kConfigFile = 'config.json';
 
 /** A candidate's NAS checkpoint (tfjs LayersModel format), the top-K phase's starting point. */
-export function checkpointDir(out: string, id: number): string {
+export function checkpointDir(out: string, id: CandidateId): string {
   return join(out, 'models', String(id));
 }
 

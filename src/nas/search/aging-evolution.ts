@@ -12,6 +12,7 @@ import { Random } from './random.js';
 import { variablesOf, type SearchSpace, type Variable } from '../space/search-space.js';
 import { randomChoices } from './random-search.js';
 import { scoreOf, type CandidateOutcome, type Proposal, type SearchStrategy } from './strategy.js';
+import type { CandidateId } from '../run/index.js';
 
 export interface EvolutionOptions {
   population: number;
@@ -29,7 +30,7 @@ export interface EvolutionOptions {
 const kMutationStream = 1;
 
 interface Member {
-  id: number;
+  id: CandidateId;
   choices: number[];
   score: number;
 }

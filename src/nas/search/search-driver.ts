@@ -11,7 +11,7 @@
 
 import { log } from '../../util/log.js';
 import type { EvaluationActor, EvaluationTask } from '../evaluation/evaluation-task.js';
-import type { EvaluationRecord, Journal, JournalRecord, ProposalRecord, ResultsCsv } from '../run/index.js';
+import type { CandidateId, EvaluationRecord, Journal, JournalRecord, ProposalRecord, ResultsCsv } from '../run/index.js';
 import type { Architecture } from '../../train/index.js';
 import { vectorKey, type NetworkKey } from '../space/network-key.js';
 import { ActorPool } from './actor-pool.js';
@@ -48,7 +48,7 @@ export interface SearchDriverOptions {
   replay?: readonly JournalRecord[];
   onProgress?(p: Progress): void;
   /** Every result as it is journaled (and those replayed from the journal, `replayed` true). */
-  onRecord?(id: number, score: number, replayed: boolean): void;
+  onRecord?(id: CandidateId, score: number, replayed: boolean): void;
   /** Consecutive deaths or timeouts after which an actor is no longer given candidates. */
   maxActorFailures?: number;
   /** Seconds a call given up on (its signal aborted) may take to stop before its actor is killed and restarted (default 30). */

@@ -2,14 +2,14 @@
 // slowest evaluation) and the progress snapshot made from them. Results replayed from the
 // journal of a resumed search count towards totals but not towards this run's rate.
 
-import type { EvaluationRecord, FailureRecord } from '../run/evaluation-record.js';
+import type { CandidateId, EvaluationRecord, FailureRecord } from '../run/evaluation-record.js';
 
 export interface Progress {
   done: number;
   total: number;
   failed: number;
   inFlight: number;
-  best: { id: number; score: number } | null;
+  best: { id: CandidateId; score: number } | null;
   /** Evaluations finished per minute in this process (not counting a resumed past). */
   perMinute: number;
   /** Fraction of the new architectures' evaluations (repeats are cached) that loaded at least one transferred layer. */
