@@ -58,7 +58,7 @@ export function evaluationsTo(run: Run, target: number): number {
 
 /** Architectures among a top-K run's trained models that differ. */
 function distinctTopK(run: Run): number {
-  return new Set(summarizeRun(run).topk.pairs.map((p) => run.evaluations.find((e) => e.id === p.id)?.arch.join() ?? String(p.id))).size;
+  return new Set(summarizeRun(run).topk.pairs.map((p) => run.evaluations.find((e) => e.id === p.id)?.choices.join() ?? String(p.id))).size;
 }
 
 /** The warm start against the run it started from: the earlier best, and the evaluations each needed to reach it. */

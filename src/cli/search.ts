@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
 import { resolveSearchConfig, searchHelp } from '../config/search-config.js';
-import { resolveSearchSpace, runSearch, checkDataSpec, checkpointDir, kJournalFile, kResultsFile } from '../nas/index.js';
+import { resolveSearchSpace, runSearch, checkDataSpec } from '../nas/index.js';
+import { checkpointDir, kJournalFile, kResultsFile } from '../nas/run/index.js';
 import type { Command } from './command.js';
 import { ProgressLine } from './progress-line.js';
 
@@ -43,7 +44,7 @@ export const searchCommand: Command = {
     ];
     if (summary.best) {
       const b = summary.best;
-      lines.push(`best: candidate ${b.id}, validation score ${b.score.toFixed(4)}, arch [${b.arch.join(', ')}]`);
+      lines.push(`best: candidate ${b.id}, validation score ${b.score.toFixed(4)}, choices [${b.choices.join(', ')}]`);
       lines.push(`best model: ${checkpointDir(out, b.id)} (train it fully: graft topk ${out} --k 5)`);
     }
     try {

@@ -17,7 +17,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { optionsHelp, parseFlags, type OptionSpec, type OptionValues } from '../config/options.js';
 import { resolveSearchConfig } from '../config/search-config.js';
 // The run directory's layout only: nas/index.js would load tfjs, which submit never needs.
-import { kJournalFile } from '../nas/run-files.js';
+import { kJournalFile } from '../nas/run/index.js';
 import type { Command } from './command.js';
 
 // Values stay strings here: resolveJobSpec is the door that checks them.

@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
 import { resolveTopKConfig, topkHelp } from '../config/topk-config.js';
-import { kJournalFile, runTopK } from '../nas/index.js';
+import { runTopK } from '../nas/index.js';
+import { kJournalFile } from '../nas/run/index.js';
 import { fmtSigned, meanDifferenceInterval } from '../report/index.js';
 import type { Command } from './command.js';
 

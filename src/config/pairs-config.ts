@@ -2,7 +2,7 @@
 // `graft search` (actors, backend) are checked by the search's own table rows.
 
 import { InvalidArgumentError } from '../errors.js';
-import type { PairsOptions } from '../nas/index.js';
+import type { PairsOptions } from '../nas/run/index.js';
 import { optionsHelp, parseFlags, type OptionSpec } from './options.js';
 import { searchSpec } from './search-config.js';
 

@@ -6,42 +6,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
-import type { SearchOptions } from '../nas/index.js';
-// The run directory's layout only: nas/index.js would load tfjs, which `graft submit` never needs.
-import { kConfigFile, kJournalFile } from '../nas/run-files.js';
-import { donorDirs } from '../nas/search-options.js';
+// The run directory's module only: nas/index.js would load tfjs, which `graft submit` never needs.
+import { checkOneBudget, checkSearchOptions, kConfigFile, kSearchDefaults, type SearchOptions } from '../nas/run/index.js';
 import { optionsHelp, parseConfigObject, parseFlags, type OptionSpec, type OptionValues } from './options.js';
-
-export const kSearchDefaults: SearchOptions = {
-  space: 'mnist-mlp',
-  data: 'mnist',
-  task: 'classification',
-  strategy: 'evolution',
-  maxEvals: 20,
-  population: 8,
-  sample: 3,
-  beta: 0,
-  epochs: 1,
-  steps: null,
-  batchSize: 64,
-  learningRate: 0.001,
-  trainSize: 2000,
-  valSize: 500,
-  actorsPerRank: 0,
-  transfer: 'shape',
-  transferMode: 'finetune',
-  donorsFrom: null,
-  seed: 1,
-  out: 'runs/search',
-  walltime: null,
-  storeMb: 1024,
-  spillDir: null,
-  backend: null,
-  maxRetries: 2,
-  evalTimeout: null,
-  progress: true,
-  maxParams: null,
-};
 
 export const kSearchOptionSpecs: readonly OptionSpec[] = [
   { key: 'space', type: { kind: 'string' }, placeholder: 'NAME|FILE', help: 'search space: mnist-mlp, mnist-cnn, attn, synthetic, or a JSON file' },
@@ -136,22 +103,8 @@ export function resolveSearchConfig(argv: readonly string[]): ResolvedSearchConf
     checkOneBudget(flags);
   }
   const merged = { ...base, ...flags, ...(typeof resume === 'string' ? { out: resume } : {}) } as unknown as SearchOptions;
-  for (const dir of donorDirs(merged.donorsFrom)) {
-    if (!existsSync(join(dir, kJournalFile))) {
-      throw new InvalidArgumentError(`--donors-from ${dir}: not a search run directory (it has no ${kJournalFile})`, { details: { option: 'donorsFrom', dir } });
-    }
-  }
-  if (merged.sample > merged.population) {
-    throw new InvalidArgumentError(`--sample (${merged.sample}) must not exceed --population (${merged.population})`, { details: { option: 'sample' } });
-  }
+  checkSearchOptions(merged);
   return { options: merged, resume: typeof resume === 'string' ? resume : null };
-}
-
-/** `epochs` and `steps` are two ways to give the same budget: one, not both. */
-function checkOneBudget(given: OptionValues): void {
-  if (given.epochs !== undefined && given.steps !== undefined) {
-    throw new InvalidArgumentError(`--epochs (${given.epochs}) and --steps (${given.steps}) both give the training budget: keep one of them`, { details: { option: 'steps' } });
-  }
 }
 
 function readJsonFile(file: string, what: string): unknown {

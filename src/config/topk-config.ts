@@ -2,7 +2,7 @@
 // `graft search` (data sizes, actors, backend) are checked by the search's own table rows.
 
 import { InvalidArgumentError } from '../errors.js';
-import type { TopKOptions } from '../nas/index.js';
+import type { TopKOptions } from '../nas/run/index.js';
 import { optionsHelp, parseFlags, type OptionSpec } from './options.js';
 import { searchSpec } from './search-config.js';
 

@@ -2,7 +2,7 @@
 // score so far (against wall time and against the number of evaluations done) and the running
 // transfer hit rate. Pure functions; knows nothing of plotting.
 
-import type { EvaluationRecord } from '../nas/index.js';
+import type { EvaluationRecord } from '../nas/run/index.js';
 import { hasScore } from './journal.js';
 
 export interface CurvePoint {

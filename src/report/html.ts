@@ -67,7 +67,7 @@ function summaryTable(runs: readonly RunSummary[]): string {
     row('score mean ± sd', (r) => (r.score ? `${fmtNumber(r.score.mean)} ± ${fmtNumber(r.score.sd)}` : '–')),
     row('score median [q1, q3]', (r) => (r.score ? `${fmtNumber(r.score.median)} [${fmtNumber(r.score.q1)}, ${fmtNumber(r.score.q3)}]` : '–')),
     row('score min – max', (r) => (r.score ? `${fmtNumber(r.score.min)} – ${fmtNumber(r.score.max)}` : '–')),
-    row('best candidate', (r) => (r.best ? `#${r.best.id}: ${fmtNumber(r.best.score)} [${r.best.arch.join(', ')}]` : '–')),
+    row('best candidate', (r) => (r.best ? `#${r.best.id}: ${fmtNumber(r.best.score)} [${r.best.choices.join(', ')}]` : '–')),
     row('wall time', (r) => fmtSeconds(r.wallSeconds)),
     row('training time (sum)', (r) => fmtSeconds(r.trainSeconds)),
     row('evaluation time (sum)', (r) => fmtSeconds(r.evaluationSeconds)),
@@ -151,12 +151,12 @@ function comparisonBlock(c: RunComparison): string {
 function failureTable(label: string, failures: readonly FailedCandidate[]): string {
   const rows = failures.map(
     (f) =>
-      `<tr><td>#${esc(String(f.id))}</td><td>[${esc(f.arch.join(', '))}]</td><td>${esc(String(f.attempts))}</td><td><code>${esc(f.error.code)}</code></td>` +
+      `<tr><td>#${esc(String(f.id))}</td><td>[${esc(f.choices.join(', '))}]</td><td>${esc(String(f.attempts))}</td><td><code>${esc(f.error.code)}</code></td>` +
       `<td>${esc(f.error.name)}: ${esc(f.error.message)}</td></tr>`,
   );
   return [
     `<h2>Failed candidates: ${esc(label)}</h2>`,
-    '<table class="failures"><thead><tr><th>candidate</th><th>arch</th><th>tries</th><th>code</th><th>last error</th></tr></thead><tbody>',
+    '<table class="failures"><thead><tr><th>candidate</th><th>choices</th><th>tries</th><th>code</th><th>last error</th></tr></thead><tbody>',
     rows.join(''),
     '</tbody></table>',
   ].join('');

@@ -1,12 +1,12 @@
 // report/journal.ts: a run directory's journal (`DIR/journal.jsonl`) as the report sees it: the
 // evaluations in order of completion, the failed candidates, the top-K records and the scratch
 // twins of the paired measurement. Reading and torn-line handling are the search's own
-// (nas/journal.ts), which also refuses a malformed record, naming its line and field.
+// (nas/run/journal.ts), which also refuses a malformed record, naming its line and field.
 
 import { statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { kJournalFile, readJournal } from '../nas/index.js';
-import type { EvaluationRecord, FailureRecord, JournalRecord, PairRecord, TopKRecord } from '../nas/index.js';
+import { kJournalFile, readJournal } from '../nas/run/index.js';
+import type { EvaluationRecord, FailureRecord, JournalRecord, PairRecord, TopKRecord } from '../nas/run/index.js';
 
 export interface Run {
   /** The run directory, resolved. */

@@ -2,7 +2,7 @@
 // candidate, time spent, transfer hit rate, bytes and time fetching, top-K ratios) and from a
 // pair of runs (transfer against scratch: gains and the Mann–Whitney U test).
 
-import type { FetchSource, TopKRecord } from '../nas/index.js';
+import type { FetchSource, TopKRecord } from '../nas/run/index.js';
 import { hasScore, type Run } from './journal.js';
 import { mannWhitneyU, mean, summarize, type MannWhitneyResult, type Summary } from './statistics.js';
 
@@ -32,7 +32,7 @@ export interface RunSummary {
   failures: FailedCandidate[];
   /** Distribution of finite scores; undefined when there is none. */
   score?: Summary;
-  best?: { id: number; score: number; arch: number[] };
+  best?: { id: number; score: number; choices: number[] };
   /** When the last evaluation finished, in seconds since the search started. */
   wallSeconds: number;
   trainSeconds: number;
@@ -62,7 +62,7 @@ export interface RunSummary {
 
 export interface FailedCandidate {
   id: number;
-  arch: number[];
+  choices: number[];
   attempts: number;
   /** The last try's error. */
   error: { name: string; code: string; message: string };
@@ -110,9 +110,9 @@ export function summarizeRun(run: Run): RunSummary {
     label: run.label,
     evaluations: ev.length + run.failures.length,
     failed: ev.length - scored.length + run.failures.length,
-    failures: run.failures.map(({ id, arch, attempts, error }) => ({ id, arch, attempts, error })).sort((a, b) => a.id - b.id),
+    failures: run.failures.map(({ id, choices, attempts, error }) => ({ id, choices, attempts, error })).sort((a, b) => a.id - b.id),
     ...(scored.length > 0 ? { score: summarize(scored.map((r) => r.score)) } : {}),
-    ...(best ? { best: { id: best.id, score: best.score, arch: best.arch } } : {}),
+    ...(best ? { best: { id: best.id, score: best.score, choices: best.choices } } : {}),
     wallSeconds: [...ev, ...run.failures].reduce((m, r) => Math.max(m, r.finishedAt), 0),
     trainSeconds,
     evaluationSeconds,

@@ -16,12 +16,12 @@ import {
   readJournal,
   runSearchDriver,
   toArchitecture,
-  type EvaluationWorker,
+  type EvaluationActor,
   type TrainingActor,
   type TrainingActorArgs,
 } from 'graft/nas';
 
-const actorModule = new URL('../../../dist/nas/training-actor.js', import.meta.url);
+const actorModule = new URL('../../../dist/nas/evaluation/training-actor.js', import.meta.url);
 
 describe('search with a dying actor', function () {
   this.timeout(120_000);
@@ -54,7 +54,7 @@ describe('search with a dying actor', function () {
       actors.push(actor);
     }
     let killed = false;
-    const workers: EvaluationWorker[] = actors.map((actor, k) => ({
+    const evaluators: EvaluationActor[] = actors.map((actor, k) => ({
       name: k === 0 ? 'a' : 'b',
       evaluate: (task) => {
         const call = actor.evaluate(task);
@@ -68,8 +68,8 @@ describe('search with a dying actor', function () {
     const journal = new Journal(join(dir, 'journal.jsonl'));
     const summary = await runSearchDriver({
       strategy: new RandomSearch(space, 1),
-      toArchitecture: (arch) => toArchitecture(space, arch, { inputShape: [16], output: { units: 4, task: 'classification' } }),
-      workers,
+      toArchitecture: (choices) => toArchitecture(space, choices, { inputShape: [16], output: { units: 4, task: 'classification' } }),
+      actors: evaluators,
       journal,
       csv: new ResultsCsv(join(dir, 'results.csv')),
       maxEvals: 4,

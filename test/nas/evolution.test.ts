@@ -3,17 +3,18 @@
 
 import { expect } from 'chai';
 import { AgingEvolution, RandomSearch, builtinSpaces, variablesOf, type SearchStrategy } from 'graft/nas';
+import { scored } from '../helpers/outcomes.js';
 
 const space = builtinSpaces['mnist-mlp']!;
 
 /** Runs a strategy for n proposals, telling each a score that is a fixed function of its vector. */
-function drive(s: SearchStrategy, n: number): Array<{ arch: number[]; parent: number | null }> {
-  const out: Array<{ arch: number[]; parent: number | null }> = [];
+function drive(s: SearchStrategy, n: number): Array<{ choices: number[]; parent: number | null }> {
+  const out: Array<{ choices: number[]; parent: number | null }> = [];
   for (let i = 0; i < n; i++) {
     const p = s.propose();
     expect(p.id).to.equal(i);
-    out.push({ arch: p.arch, parent: p.parent });
-    s.tell(p.id, p.arch, p.arch.reduce((a, b, k) => a + b * (k + 1), 0) / 100);
+    out.push({ choices: p.choices, parent: p.parent });
+    s.tell(scored(p, p.choices.reduce((a, b, k) => a + b * (k + 1), 0) / 100));
   }
   return out;
 }
@@ -30,7 +31,7 @@ describe('search strategies', () => {
     const warm = [[1, 1, 1, 0, 0, 0, 0, 0], [2, 0, 2, 1, 1, 1, 1, 1], [3, 1, 3, 0, 0, 0, 0, 0], [4, 0, 4, 0, 0, 0, 0, 0]];
     const plain = drive(new AgingEvolution(space, { population: 6, sample: 2, beta: 0, seed: 7 }), 6);
     const started = drive(new AgingEvolution(space, { population: 6, sample: 2, beta: 0, seed: 7, warmStart: warm }), 6);
-    expect(started.slice(0, 3).map((p) => p.arch)).to.deep.equal(warm.slice(0, 3));
+    expect(started.slice(0, 3).map((p) => p.choices)).to.deep.equal(warm.slice(0, 3));
     expect(started.slice(3)).to.deep.equal(plain.slice(3));
     expect(started.every((p) => p.parent === null)).to.equal(true);
   });
@@ -42,7 +43,7 @@ describe('search strategies', () => {
     for (const c of seen.slice(6)) {
       expect(c.parent).to.be.a('number');
       const parent = seen[c.parent!]!;
-      const diff = c.arch.filter((v, k) => v !== parent.arch[k]).length;
+      const diff = c.choices.filter((v, k) => v !== parent.choices[k]).length;
       expect(diff).to.equal(1);
     }
   });
@@ -53,7 +54,7 @@ describe('search strategies', () => {
     for (let i = 0; i < 30; i++) {
       const p = ev.propose();
       if (p.parent !== null) expect(p.parent).to.be.at.least(i - P);
-      ev.tell(p.id, p.arch, i); // newer is better here, so the parent is always the newest
+      ev.tell(scored(p, i)); // newer is better here, so the parent is always the newest
     }
   });
 
@@ -66,13 +67,13 @@ describe('search strategies', () => {
       const archs = new Map<number, number[]>();
       for (let i = 0; i < 400; i++) {
         const p = ev.propose();
-        archs.set(p.id, p.arch);
+        archs.set(p.id, p.choices);
         if (p.parent !== null) {
-          const k = p.arch.findIndex((v, j) => v !== archs.get(p.parent!)![j]);
+          const k = p.choices.findIndex((v, j) => v !== archs.get(p.parent!)![j]);
           total++;
           if (k >= n / 2) late++;
         }
-        ev.tell(p.id, p.arch, 0);
+        ev.tell(scored(p, 0));
       }
       return late / total;
     };

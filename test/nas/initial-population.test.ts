@@ -16,22 +16,23 @@ import {
   runSearchDriver,
   toArchitecture,
   type EvaluationTask,
-  type EvaluationWorker,
+  type EvaluationActor,
   type ProposalRecord,
 } from 'graft/nas';
+import { scored } from '../helpers/outcomes.js';
 
 const space = builtinSpaces['synthetic']!;
 const shape = { inputShape: [16], output: { units: 4, task: 'classification' as const } };
 const kPopulation = 5;
 
-/** A worker that answers after `turns(task)` turns of the event loop, scoring by the vector. */
-function worker(name: string, turns: (task: EvaluationTask) => number): EvaluationWorker {
+/** An actor that answers after `turns(task)` turns of the event loop, scoring by the vector. */
+function actor(name: string, turns: (task: EvaluationTask) => number): EvaluationActor {
   return {
     name,
     async evaluate(task) {
       for (let i = 0; i < turns(task); i++) await new Promise((r) => setImmediate(r));
       return {
-        score: task.arch.reduce((a, b, k) => a + b * (k + 1), 0) / 50,
+        score: task.choices.reduce((a, b, k) => a + b * (k + 1), 0) / 50,
         valLoss: 1, epochs: 1, trainSeconds: 0, totalSeconds: 0, curve: [0],
         transfer: { donorId: null, layersMatched: 0, layersTransferred: 0, layersSkipped: 0, bytesFetched: 0, fetchSeconds: 0, source: 'none' },
         rank: 0, actor: name, backend: 'none',
@@ -40,14 +41,14 @@ function worker(name: string, turns: (task: EvaluationTask) => number): Evaluati
   };
 }
 
-/** Runs a search with `workers` and returns its proposals (journal order) and its order of results. */
-async function search(workers: EvaluationWorker[]): Promise<{ proposals: ProposalRecord[]; finished: number[] }> {
+/** Runs a search with `actors` and returns its proposals (journal order) and its order of results. */
+async function search(actors: EvaluationActor[]): Promise<{ proposals: ProposalRecord[]; finished: number[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'graft-initial-'));
   const journal = new Journal(join(dir, 'journal.jsonl'));
   await runSearchDriver({
     strategy: new AgingEvolution(space, { population: kPopulation, sample: 2, beta: 0, seed: 11 }),
-    toArchitecture: (arch) => toArchitecture(space, arch, shape),
-    workers,
+    toArchitecture: (choices) => toArchitecture(space, choices, shape),
+    actors,
     journal,
     csv: new ResultsCsv(join(dir, 'results.csv')),
     maxEvals: 14,
@@ -66,11 +67,11 @@ async function search(workers: EvaluationWorker[]): Promise<{ proposals: Proposa
 describe('aging evolution: the initial population', () => {
   it('is the same P candidates whatever order results come back in, and only those are random', async () => {
     // Early candidates finish first in one search, last in the other.
-    const a = await search([0, 1, 2].map((k) => worker(`a${k}`, (t) => 1 + t.id)));
-    const b = await search([0, 1, 2].map((k) => worker(`b${k}`, (t) => 1 + ((40 - 3 * t.id) % 17))));
-    const c = await search([worker('c0', () => 1)]);
+    const a = await search([0, 1, 2].map((k) => actor(`a${k}`, (t) => 1 + t.id)));
+    const b = await search([0, 1, 2].map((k) => actor(`b${k}`, (t) => 1 + ((40 - 3 * t.id) % 17))));
+    const c = await search([actor('c0', () => 1)]);
     expect(a.finished.slice(0, 3)).to.not.deep.equal(b.finished.slice(0, 3));
-    const initial = (s: { proposals: ProposalRecord[] }) => s.proposals.slice(0, kPopulation).map((p) => ({ id: p.id, arch: p.arch, parent: p.parent }));
+    const initial = (s: { proposals: ProposalRecord[] }) => s.proposals.slice(0, kPopulation).map((p) => ({ id: p.id, choices: p.choices, parent: p.parent }));
     expect(initial(a).every((p) => p.parent === null)).to.equal(true);
     expect(initial(b)).to.deep.equal(initial(a));
     expect(initial(c)).to.deep.equal(initial(a));
@@ -85,13 +86,13 @@ describe('aging evolution: the initial population', () => {
   it('draws the initial population independently of the tells in between', () => {
     const opts = { population: kPopulation, sample: 2, beta: 0, seed: 4 };
     const upFront = new AgingEvolution(space, opts);
-    const first = Array.from({ length: kPopulation }, () => upFront.propose().arch);
+    const first = Array.from({ length: kPopulation }, () => upFront.propose().choices);
     const interleaved = new AgingEvolution(space, opts);
     const seen: number[][] = [];
     for (let i = 0; i < kPopulation; i++) {
       const p = interleaved.propose();
-      seen.push(p.arch);
-      interleaved.tell(p.id, p.arch, i);
+      seen.push(p.choices);
+      interleaved.tell(scored(p, i));
     }
     expect(seen).to.deep.equal(first);
   });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Journal, JournalError, ResultsCsv, readJournal, type JournalRecord } from 'graft/nas';
 
-const proposal = (id: number): JournalRecord => ({ kind: 'proposal', id, arch: [id, 1], parent: null, at: id });
+const proposal = (id: number): JournalRecord => ({ kind: 'proposal', id, choices: [id, 1], parent: null, at: id });
 
 describe('journal', () => {
   let dir: string;
@@ -39,22 +39,22 @@ describe('journal', () => {
 
   it('refuses a record of the wrong shape, naming its line and field', () => {
     const file = join(dir, 'shape.jsonl');
-    writeFileSync(file, JSON.stringify(proposal(0)) + '\n' + JSON.stringify({ kind: 'proposal', id: 1, arch: 'oops', parent: null, at: 0 }) + '\n');
+    writeFileSync(file, JSON.stringify(proposal(0)) + '\n' + JSON.stringify({ kind: 'proposal', id: 1, choices: 'oops', parent: null, at: 0 }) + '\n');
     try {
       readJournal(file);
       expect.fail('expected a JournalError');
     } catch (err) {
       expect(err).to.be.instanceOf(JournalError);
-      expect((err as JournalError).details).to.include({ line: 2, field: 'arch' });
+      expect((err as JournalError).details).to.include({ line: 2, field: 'choices' });
     }
-    writeFileSync(file, JSON.stringify({ kind: 'evaluation', id: 0, arch: [1], parent: null }) + '\n');
+    writeFileSync(file, JSON.stringify({ kind: 'evaluation', id: 0, choices: [1], parent: null }) + '\n');
     expect(() => readJournal(file)).to.throw(JournalError);
   });
 
   it('rebuilds results.csv with one row per result', () => {
     const records: JournalRecord[] = [
       proposal(0),
-      { kind: 'failure', id: 0, arch: [0, 1], parent: null, error: { name: 'E', code: 'X', message: 'm' }, attempts: 3, finishedAt: 2 },
+      { kind: 'failure', id: 0, choices: [0, 1], parent: null, error: { name: 'E', code: 'X', message: 'm' }, attempts: 3, finishedAt: 2 },
     ];
     const csv = new ResultsCsv(join(dir, 'results.csv'), records);
     const lines = readFileSync(csv.file, 'utf8').trim().split('\n');

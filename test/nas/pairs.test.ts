@@ -57,11 +57,11 @@ describe('graft pairs and --donors-from (one process, two actors)', function () 
     expect(twins(records(transfer))).to.have.length(transferred.length);
 
     // A twin is the no-transfer search's training of that architecture, to the last bit.
-    const plain = new Map(evaluations(records(scratch)).filter((e) => e.repeatOf === undefined).map((e) => [e.arch.join(), e.score]));
-    const common = transferred.filter((e) => plain.has(e.arch.join()));
+    const plain = new Map(evaluations(records(scratch)).filter((e) => e.repeatOf === undefined).map((e) => [e.choices.join(), e.score]));
+    const common = transferred.filter((e) => plain.has(e.choices.join()));
     expect(common.length, 'architectures both searches trained').to.be.greaterThan(0);
     const twinOf = new Map(twins(after).map((t) => [t.id, t.score]));
-    for (const e of common) expect(twinOf.get(e.id), `twin of candidate ${e.id}`).to.equal(plain.get(e.arch.join()));
+    for (const e of common) expect(twinOf.get(e.id), `twin of candidate ${e.id}`).to.equal(plain.get(e.choices.join()));
   });
 
   it('refuses a search without transfer', () => {
@@ -82,7 +82,7 @@ describe('graft pairs and --donors-from (one process, two actors)', function () 
     // The earlier run's best architecture opens the population, and continues from its copy there.
     const earlierBest = evaluations(records(transfer)).filter((e) => e.repeatOf === undefined).sort((a, b) => b.score - a.score || a.id - b.id)[0]!;
     const zero = evaluations(records(warm)).find((e) => e.id === 0)!;
-    expect(zero.arch).to.deep.equal(earlierBest.arch);
+    expect(zero.choices).to.deep.equal(earlierBest.choices);
     expect(zero.transfer.donorRun).to.equal(transfer);
     expect(zero.transfer.paramsTransferred).to.equal(zero.transfer.paramsTotal);
 

@@ -1,5 +1,5 @@
 // test/nas/search-driver.test.ts: the search loop without threads: every candidate recorded
-// exactly once, a failing or hanging worker's candidate retried elsewhere, a worker that keeps
+// exactly once, a failing or hanging actor's candidate retried elsewhere, an actor that keeps
 // failing retired, and resume replaying the journal into the same proposals.
 
 import { expect } from 'chai';
@@ -19,7 +19,7 @@ import {
   toArchitecture,
   type EvaluationResult,
   type EvaluationTask,
-  type EvaluationWorker,
+  type EvaluationActor,
   type JournalRecord,
   type SearchDriverOptions,
   type EvaluationRecord,
@@ -32,7 +32,7 @@ const shape = { inputShape: [16], output: { units: 4, task: 'classification' as 
 
 function result(task: EvaluationTask, actor: string): EvaluationResult {
   return {
-    score: task.arch.reduce((a, b, k) => a + b * (k + 1), 0) / 50,
+    score: task.choices.reduce((a, b, k) => a + b * (k + 1), 0) / 50,
     valLoss: 1,
     epochs: 1,
     trainSeconds: 0,
@@ -45,8 +45,8 @@ function result(task: EvaluationTask, actor: string): EvaluationResult {
   };
 }
 
-/** A worker that answers after a few turns of the event loop (so calls overlap). */
-function worker(name: string, behaviour: (task: EvaluationTask) => 'ok' | 'fail' | 'bad' | 'hang' = () => 'ok'): EvaluationWorker & { tasks: number[] } {
+/** An actor that answers after a few turns of the event loop (so calls overlap). */
+function actor(name: string, behaviour: (task: EvaluationTask) => 'ok' | 'fail' | 'bad' | 'hang' = () => 'ok'): EvaluationActor & { tasks: number[] } {
   const tasks: number[] = [];
   return {
     name,
@@ -69,11 +69,11 @@ describe('search driver', () => {
     dir = mkdtempSync(join(tmpdir(), 'graft-driver-'));
   });
 
-  function options(workers: EvaluationWorker[], extra: Partial<SearchDriverOptions> = {}, journalFile = join(dir, 'journal.jsonl')): SearchDriverOptions {
+  function options(actors: EvaluationActor[], extra: Partial<SearchDriverOptions> = {}, journalFile = join(dir, 'journal.jsonl')): SearchDriverOptions {
     return {
       strategy: new AgingEvolution(space, { population: 4, sample: 2, beta: 1, seed: 3 }),
-      toArchitecture: (arch) => toArchitecture(space, arch, shape),
-      workers,
+      toArchitecture: (choices) => toArchitecture(space, choices, shape),
+      actors,
       journal: new Journal(journalFile),
       csv: new ResultsCsv(join(dir, 'results.csv')),
       maxEvals: 15,
@@ -89,7 +89,7 @@ describe('search driver', () => {
   }
 
   it('records every candidate exactly once, in the journal and in results.csv', async () => {
-    const o = options([worker('a'), worker('b'), worker('c')]);
+    const o = options([actor('a'), actor('b'), actor('c')]);
     const summary = await runSearchDriver(o);
     o.journal.close();
     expect(summary.evaluated).to.equal(15);
@@ -101,9 +101,9 @@ describe('search driver', () => {
     expect(rows.map((r) => Number(r.split(',')[0])).sort((x, y) => x - y)).to.deep.equal(ids);
   });
 
-  it("retries a dead worker's candidate on another worker and retires a worker that keeps failing", async () => {
-    const dead = worker('dead', () => 'fail');
-    const good = worker('good');
+  it("retries a dead actor's candidate on another actor and retires an actor that keeps failing", async () => {
+    const dead = actor('dead', () => 'fail');
+    const good = actor('good');
     const o = options([dead, good], { maxEvals: 8 });
     const summary = await runSearchDriver(o);
     o.journal.close();
@@ -112,14 +112,14 @@ describe('search driver', () => {
     const records = outcomes(o.journal.file);
     expect(records.map((r) => r.id).sort((x, y) => x - y)).to.deep.equal([...Array(8).keys()]);
     expect(records.every((r) => r.kind === 'evaluation' && r.actor === 'good')).to.equal(true);
-    // Every candidate the dead worker took was rerun by the good one; after 3 failures it got no more.
+    // Every candidate the dead actor took was rerun by the good one; after 3 failures it got no more.
     for (const id of dead.tasks) expect(good.tasks).to.include(id);
     expect(dead.tasks).to.have.length(3);
   });
 
   it('gives up on an evaluation past the timeout and reruns it elsewhere', async () => {
-    const slow = worker('slow', (t) => (t.id === 0 ? 'hang' : 'ok'));
-    const fast = worker('fast');
+    const slow = actor('slow', (t) => (t.id === 0 ? 'hang' : 'ok'));
+    const fast = actor('fast');
     const o = options([slow, fast], { maxEvals: 4, evalTimeout: 0.05 });
     const summary = await runSearchDriver(o);
     o.journal.close();
@@ -130,8 +130,8 @@ describe('search driver', () => {
   });
 
   it('cancels a call it gave up on, and restarts an actor whose call ignores the cancel', async () => {
-    // One worker stops when aborted; the other ignores the abort until its actor is restarted.
-    const stops: EvaluationWorker & { tasks: number[] } = {
+    // One actor stops when aborted; the other ignores the abort until its actor is restarted.
+    const stops: EvaluationActor & { tasks: number[] } = {
       name: 'stops',
       tasks: [],
       async evaluate(task, signal) {
@@ -142,7 +142,7 @@ describe('search driver', () => {
     };
     let release: ((err: Error) => void) | undefined;
     let restarts = 0;
-    const deaf: EvaluationWorker & { tasks: number[] } = {
+    const deaf: EvaluationActor & { tasks: number[] } = {
       name: 'deaf',
       tasks: [],
       async evaluate(task) {
@@ -159,17 +159,17 @@ describe('search driver', () => {
     const summary = await runSearchDriver(o);
     o.journal.close();
     expect(summary.evaluated).to.equal(12);
-    // The stopped call freed its worker at once: it took the candidates after 0 and 1.
+    // The stopped call freed its actor at once: it took the candidates after 0 and 1.
     expect(stops.tasks.filter((id) => id > 1).length).to.be.greaterThan(0);
     // The deaf call's actor is restarted once its grace is over (the search may be done by then).
     for (let waited = 0; restarts === 0 && waited < 5000; waited += 10) await new Promise((r) => setTimeout(r, 10));
     expect(restarts).to.equal(1);
   });
 
-  it('records a failure after the retry budget, and aborts when no worker is left', async () => {
-    // Candidates 1 and 3 fail wherever they go; that is no reason to stop using the workers.
+  it('records a failure after the retry budget, and aborts when no actor is left', async () => {
+    // Candidates 1 and 3 fail wherever they go; that is no reason to stop using the actors.
     const bad = (t: EvaluationTask): 'ok' | 'bad' => (t.id === 1 || t.id === 3 ? 'bad' : 'ok');
-    const o = options([worker('a', bad), worker('b', bad)], { maxEvals: 8, maxRetries: 1 });
+    const o = options([actor('a', bad), actor('b', bad)], { maxEvals: 8, maxRetries: 1 });
     const summary = await runSearchDriver(o);
     o.journal.close();
     expect(summary.failed).to.equal(2);
@@ -178,7 +178,7 @@ describe('search driver', () => {
     expect(failure.kind).to.equal('failure');
     expect(failure.kind === 'failure' && failure.attempts).to.equal(2);
 
-    const o2 = options([worker('x', () => 'fail')], { maxEvals: 4, maxRetries: 5 }, join(dir, 'j2.jsonl'));
+    const o2 = options([actor('x', () => 'fail')], { maxEvals: 4, maxRetries: 5 }, join(dir, 'j2.jsonl'));
     try {
       await runSearchDriver(o2);
       expect.fail('expected the search to abort');
@@ -190,8 +190,8 @@ describe('search driver', () => {
   });
 
   it('resumes from a cut journal: in-flight candidates rerun, proposals as without the cut', async () => {
-    // One worker: the order of results, hence every proposal, is fixed.
-    const full = options([worker('w')], { maxEvals: 12 });
+    // One actor: the order of results, hence every proposal, is fixed.
+    const full = options([actor('w')], { maxEvals: 12 });
     await runSearchDriver(full);
     full.journal.close();
     const lines = readFileSync(full.journal.file, 'utf8').trim().split('\n');
@@ -200,15 +200,34 @@ describe('search driver', () => {
     const cutFile = join(dir, 'cut.jsonl');
     writeFileSync(cutFile, lines.slice(0, cutAt + 1).join('\n') + '\n{"kind":"evalu');
     const read = readJournal(cutFile);
-    const resumed = options([worker('w2')], { maxEvals: 12, replay: read.records, journal: new Journal(cutFile, read.validLength) }, cutFile);
+    const resumed = options([actor('w2')], { maxEvals: 12, replay: read.records, journal: new Journal(cutFile, read.validLength) }, cutFile);
     const summary = await runSearchDriver(resumed);
     resumed.journal.close();
     expect(summary.evaluated).to.equal(12);
     const byId = (file: string): string[] =>
-      readJournal(file).records.filter((r) => r.kind === 'proposal').map((r) => `${r.id}:${r.arch.join('')}`);
+      readJournal(file).records.filter((r) => r.kind === 'proposal').map((r) => `${r.id}:${r.choices.join('')}`);
     expect(byId(cutFile)).to.deep.equal(byId(full.journal.file));
     const ids = outcomes(cutFile).map((r) => r.id).sort((x, y) => x - y);
     expect(ids).to.deep.equal([...Array(12).keys()]);
+  });
+
+  it("resumes a journal written before the choice vector was named 'choices' (it was 'arch')", async () => {
+    const full = options([actor('w')], { maxEvals: 10 });
+    await runSearchDriver(full);
+    full.journal.close();
+    const lines = readFileSync(full.journal.file, 'utf8').trim().split('\n');
+    const oldFile = join(dir, 'old.jsonl');
+    // Cut after the sixth line, every record spelt as before.
+    writeFileSync(oldFile, lines.slice(0, 6).map((l) => l.replace('"choices":', '"arch":')).join('\n') + '\n');
+    expect(readFileSync(oldFile, 'utf8')).to.not.contain('"choices"');
+    const read = readJournal(oldFile);
+    expect(read.records.every((r) => r.kind !== 'proposal' || Array.isArray(r.choices))).to.equal(true);
+    const resumed = options([actor('w2')], { maxEvals: 10, replay: read.records, journal: new Journal(oldFile, read.validLength) }, oldFile);
+    const summary = await runSearchDriver(resumed);
+    resumed.journal.close();
+    expect(summary.evaluated).to.equal(10);
+    const proposals = (file: string): string[] => readJournal(file).records.filter((r) => r.kind === 'proposal').map((r) => `${r.id}:${r.choices.join('')}`);
+    expect(proposals(oldFile)).to.deep.equal(proposals(full.journal.file));
   });
 
   /** Distinct valid choice vectors of the space. */
@@ -216,8 +235,8 @@ describe('search driver', () => {
     const random = new RandomSearch(space, 5);
     const out = new Map<string, number[]>();
     while (out.size < n) {
-      const { arch } = random.propose();
-      out.set(arch.join(), arch);
+      const { choices } = random.propose();
+      out.set(choices.join(), choices);
     }
     return [...out.values()];
   }
@@ -225,13 +244,13 @@ describe('search driver', () => {
   /** Proposes the given architectures in order, each a child of nothing. */
   function scripted(archs: number[][]): SearchStrategy {
     let next = 0;
-    return { propose: () => ({ id: next, arch: archs[next++]!, parent: null }), tell: () => {} };
+    return { propose: () => ({ id: next, choices: archs[next++]!, parent: null }), tell: () => {} };
   }
 
   it('gives a repeated architecture the first result, cached, whether it comes during or after that training', async () => {
     const [a, b, c] = validArchs(3);
-    // Three workers: 2 repeats 0 while 0 is still training (and waits), 4 repeats it after.
-    const w = [worker('w1'), worker('w2'), worker('w3')];
+    // Three actors: 2 repeats 0 while 0 is still training (and waits), 4 repeats it after.
+    const w = [actor('w1'), actor('w2'), actor('w3')];
     const o = options(w, { strategy: scripted([a!, b!, a!, c!, a!]), maxEvals: 5 });
     const summary = await runSearchDriver(o);
     o.journal.close();
@@ -251,7 +270,7 @@ describe('search driver', () => {
 
   it('trains a waiting repeat after all when the first evaluation of its architecture fails', async () => {
     const [a, b] = validArchs(2);
-    const o = options([worker('w1', (t) => (t.id === 0 ? 'bad' : 'ok')), worker('w2', (t) => (t.id === 0 ? 'bad' : 'ok'))], {
+    const o = options([actor('w1', (t) => (t.id === 0 ? 'bad' : 'ok')), actor('w2', (t) => (t.id === 0 ? 'bad' : 'ok'))], {
       strategy: scripted([a!, a!, b!]),
       maxEvals: 3,
       maxRetries: 0,
@@ -265,7 +284,7 @@ describe('search driver', () => {
   });
 
   it('stops proposing when the walltime leaves no room, and finishes what is in flight', async () => {
-    const o = options([worker('a')], { maxEvals: 10, walltime: 1e-9 });
+    const o = options([actor('a')], { maxEvals: 10, walltime: 1e-9 });
     const summary = await runSearchDriver(o);
     o.journal.close();
     expect(summary.stoppedByWalltime).to.equal(true);

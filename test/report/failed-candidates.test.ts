@@ -20,7 +20,7 @@ describe('report: failed candidates', () => {
     expect(s.evaluations).to.equal(4);
     expect(s.failed).to.equal(1);
     expect(s.failures).to.deep.equal([
-      { id: 2, arch: [1, 2, 1], attempts: 3, error: { name: 'ActorDiedError', code: 'ERR_ACTOR_DIED', message: 'actor r0a0 exited with code 1' } },
+      { id: 2, choices: [1, 2, 1], attempts: 3, error: { name: 'ActorDiedError', code: 'ERR_ACTOR_DIED', message: 'actor r0a0 exited with code 1' } },
     ]);
     expect(s.score!.n).to.equal(3);
     // The failure finished last: the run's wall time reaches it.

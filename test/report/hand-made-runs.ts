@@ -18,7 +18,7 @@ export function evaluation(f: EvaluationFields): EvaluationRecord {
   return {
     kind: 'evaluation',
     id: f.id,
-    arch: [f.id],
+    choices: [f.id],
     parent: null,
     score: f.score as number,
     valLoss: 0.3,

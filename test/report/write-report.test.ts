@@ -114,7 +114,7 @@ describe('writeReport()', () => {
 
   it('reports a search that has proposed but not finished anything, with a note', async () => {
     const dir = join(runs.root, 'scratch');
-    writeFileSync(join(dir, 'journal.jsonl'), JSON.stringify({ kind: 'proposal', id: 0, arch: [1, 2], parent: null, at: 0.1 }) + '\n');
+    writeFileSync(join(dir, 'journal.jsonl'), JSON.stringify({ kind: 'proposal', id: 0, choices: [1, 2], parent: null, at: 0.1 }) + '\n');
     const files = await writeReport(dir);
     expect(files.summary.evaluations).to.equal(0);
     expect(files.summary.score).to.equal(undefined);

@@ -15,7 +15,7 @@ describe('architectureParams()', () => {
       const space = builtinSpaces[name]!;
       const random = new RandomSearch(space, 3);
       for (let i = 0; i < 6; i++) {
-        const arch = toArchitecture(space, random.propose().arch, { inputShape: [...inputShape], output: { units: 10, task: 'classification' } });
+        const arch = toArchitecture(space, random.propose().choices, { inputShape: [...inputShape], output: { units: 10, task: 'classification' } });
         const model = buildModel(arch, { seed: 1 });
         expect(architectureParams(arch)).to.equal(countParams(model));
         model.dispose();
