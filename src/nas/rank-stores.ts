@@ -2,7 +2,8 @@
 // rank service its actors reach it through), the driver's word on which models to keep (every
 // rank then drops the rest), and its orderly end: the driver tells every other rank to close
 // its store and waits for each to say so before the runtime shuts the job down, so no gossip
-// or fetch is in flight when transports close. Knows the store and the transport, not the search.
+// or fetch is in flight when transports close. Each rank samples its store's figures into the
+// run directory (store-stats-file.ts). Knows the store and the transport, not the search.
 
 import { join } from 'node:path';
 import { TimeoutError } from '../errors.js';
@@ -11,6 +12,7 @@ import { GossipIndex, LayerStore } from '../store/index.js';
 import type { Transport } from '../transport/index.js';
 import { log } from '../util/log.js';
 import { StoreBridge } from './store-bridge.js';
+import { recordStoreStats } from './store-stats-file.js';
 import { kStoreRetainTag, kStoreStopTag, kStoreStoppedTag } from './tags.js';
 
 const kStopWaitMs = 30_000;
@@ -28,6 +30,7 @@ export class RankStores {
   #stopped: Promise<void>;
   #retaining: Promise<unknown> = Promise.resolve();
   readonly #unsubscribeRetain: () => void;
+  readonly #stopStats: () => void;
 
   constructor(runtime: Runtime, transport: Transport, options: { out: string; storeMb: number; spillDir: string | null }) {
     this.#transport = transport;
@@ -37,6 +40,7 @@ export class RankStores {
       spillDir: options.spillDir ?? join(options.out, 'spill'),
     });
     this.#bridge = new StoreBridge(runtime, this.store);
+    this.#stopStats = recordStoreStats(this.store, options.out);
     this.index.start();
     this.#unsubscribeRetain = transport.subscribe(kStoreRetainTag, (_source, bytes) => {
       this.#retain(JSON.parse(new TextDecoder().decode(bytes)) as string[]);
@@ -105,6 +109,8 @@ export class RankStores {
     this.#closed = true;
     this.#unsubscribeRetain();
     await this.#retaining;
+    // The last sample before the bridge closes: what the actors still hold then, they did not release.
+    this.#stopStats();
     this.#bridge.close();
     this.index.close();
     await this.store.close();
