@@ -30,3 +30,4 @@ export { RetentionPolicy } from './retention.js';
 export { RetrainActor, type RetrainActorArgs, type TopKJob, type TopKTraining, type TwinJob } from './retrain-actor.js';
 export { runPairs, pairCandidates, type PairsOptions, type PairsResult } from './pairs.js';
 export { bestDistinct } from './topk.js';
+export { storeStatsFile, type StoreStatsSample } from './store-stats-file.js';

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readJournal, type EvaluationRecord } from 'graft/nas';
+import { readJournal, storeStatsFile, type EvaluationRecord, type StoreStatsSample } from 'graft/nas';
 import { hasMpiAddon, hasMpirun, mpirun } from '../helpers/mpirun.js';
 
 const main = fileURLToPath(new URL('../../../dist/main.js', import.meta.url));
@@ -17,17 +17,6 @@ const kRanks = 3;
 const kCandidates = 60;
 /** More weighted layers than any mnist-mlp candidate has: one fetch pins at most that many. */
 const kMostLayersPerModel = 12;
-
-interface Sample {
-  t: string;
-  rank: number;
-  residentBytes: number;
-  capacityBytes: number;
-  spilledBytes: number;
-  replicas: number;
-  pinnedBlobs: number;
-  models: number;
-}
 
 describe('layer store budget over a search under mpirun -n 3', function () {
   this.timeout(180_000);
@@ -50,11 +39,11 @@ describe('layer store budget over a search under mpirun -n 3', function () {
     const evals = readJournal(join(out, 'journal.jsonl')).records.filter((x): x is EvaluationRecord => x.kind === 'evaluation');
     expect(evals.map((e) => e.id).sort((a, b) => a - b)).to.deep.equal([...Array(kCandidates).keys()]);
 
-    const all: Sample[][] = [];
+    const all: StoreStatsSample[][] = [];
     for (let rank = 0; rank < kRanks; rank++) {
-      const file = join(out, 'store-stats', `r${rank}.jsonl`);
+      const file = storeStatsFile(out, rank);
       expect(existsSync(file), file).to.equal(true);
-      const samples = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Sample);
+      const samples = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as StoreStatsSample);
       all.push(samples);
       for (const s of samples) {
         expect(s.rank).to.equal(rank);
