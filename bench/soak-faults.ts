@@ -3,7 +3,7 @@
 // job); a rank's actor threads restarted by SIGUSR2, the runtime's own kill; a spill file
 // corrupted in place (bytes flipped inside one tensor, so only its checksum can tell).
 
-import { closeSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { checksumOf } from 'graft/store';
 import type { RandomSource } from 'graft/util';
@@ -59,9 +59,9 @@ export function signal(pid: number, sig: NodeJS.Signals): boolean {
   }
 }
 
-/** Every spill file under `spillDir` (`r<rank>/<name>.layer`). */
-export function spillFiles(spillDir: string): Array<{ path: string; rank: number }> {
-  const files: Array<{ path: string; rank: number }> = [];
+/** Every spill file under `spillDir` (`r<rank>/<name>.layer`), newest first. */
+export function spillFiles(spillDir: string): Array<{ path: string; rank: number; mtimeMs: number }> {
+  const files: Array<{ path: string; rank: number; mtimeMs: number }> = [];
   let folders: string[];
   try {
     folders = readdirSync(spillDir);
@@ -73,13 +73,15 @@ export function spillFiles(spillDir: string): Array<{ path: string; rank: number
     if (!rank) continue;
     try {
       for (const name of readdirSync(join(spillDir, folder))) {
-        if (name.endsWith('.layer')) files.push({ path: join(spillDir, folder, name), rank: Number(rank[1]) });
+        if (!name.endsWith('.layer')) continue;
+        const path = join(spillDir, folder, name);
+        files.push({ path, rank: Number(rank[1]), mtimeMs: statSync(path).mtimeMs });
       }
     } catch {
-      // The folder went (a rank's store starting clears its own).
+      // The folder or a file went (retention, or a rank's store starting clears its own).
     }
   }
-  return files;
+  return files.sort((a, b) => b.mtimeMs - a.mtimeMs);
 }
 
 interface SpillHeader {

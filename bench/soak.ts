@@ -37,7 +37,7 @@ const quick = args.quick;
 const seed = Number(args.seed);
 const kSettings = quick
   ? { ranks: 4, candidates: 60, population: 6, sample: 2, trainSize: 400, valSize: 128, gapMs: [3_000, 8_000] as [number, number], minFaults: 3 }
-  : { ranks: 8, candidates: 240, population: 8, sample: 3, trainSize: 1000, valSize: 250, gapMs: [8_000, 22_000] as [number, number], minFaults: 20 };
+  : { ranks: 8, candidates: 240, population: 8, sample: 3, trainSize: 1000, valSize: 250, gapMs: [5_000, 14_000] as [number, number], minFaults: 20 };
 const kStoreMb = 1;
 /**
  * Models whose layers may sit in spill files at once, summed over ranks. Retention keeps the
@@ -51,6 +51,7 @@ const kOrphanGraceMs = 15_000;
 /** mpirun should end the job soon after a rank dies; past this it is stuck. */
 const kJobEndAfterKillMs = 90_000;
 const kMostJobs = 80;
+const kCorruptAmongNewest = 8;
 
 const main = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 const base = args.out ?? mkdtempSync(join(tmpdir(), 'graft-soak-'));
@@ -117,7 +118,8 @@ function inject(kind: FaultKind, job: number): boolean {
     if (!signal(pid, 'SIGUSR2')) return false;
     console.log(`  ${elapsed()}: fault ${n}: SIGUSR2 to rank ${rank} (pid ${pid}): its actor threads restart`);
   } else {
-    const files = spillFiles(spillDir);
+    // The newest files: layers of the latest models, the likeliest donors of what comes next.
+    const files = spillFiles(spillDir).slice(0, kCorruptAmongNewest);
     let done: Corruption | null = null;
     for (let tries = 0; tries < 3 && !done && files.length > 0; tries++) done = corruptSpillFile(files[schedule.pick(files.length)]!, (k) => schedule.pick(k), job);
     if (!done) return false;
