@@ -3,7 +3,7 @@
 // job); a rank's actor threads restarted by SIGUSR2, the runtime's own kill; a spill file
 // corrupted in place (bytes flipped inside one tensor, so only its checksum can tell).
 
-import { closeSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { checksumOf } from 'graft/store';
 import type { RandomSource } from 'graft/util';
@@ -136,4 +136,37 @@ export function corruptSpillFile(file: { path: string; rank: number }, pick: (n:
     throw new Error(`flipping bytes of ${file.path} left its checksum intact`);
   }
   return { path: file.path, rank: file.rank, home: header.home, layerId: header.layerId, tensor: tensor.name, at: Date.now(), job };
+}
+
+/**
+ * Layers that recent candidates loaded from spill files (the actors' `nas.transfer.fetched`
+ * records in the last `tailBytes` of the log), as `home\0layerId`: damaging one of these is
+ * likely to meet a reader soon, so the checksum check is put to work.
+ */
+export function recentSpillLoads(logFile: string, tailBytes = 256 * 1024): Set<string> {
+  const hot = new Set<string>();
+  if (!existsSync(logFile)) return hot;
+  const text = readFileSync(logFile, 'utf8');
+  for (const line of text.slice(-tailBytes).split('\n')) {
+    if (!line.includes('"nas.transfer.fetched"')) continue;
+    try {
+      const r = JSON.parse(line) as { layers: Array<{ home: string; layerId: string; source: string }> };
+      for (const l of r.layers) if (l.source === 'spill') hot.add(`${l.home}\u0000${l.layerId}`);
+    } catch {
+      // The first line of the tail, cut, or a torn one.
+    }
+  }
+  return hot;
+}
+
+/** The spill files holding one of `layers` (keys as recentSpillLoads gives them). */
+export function filesOf(files: ReadonlyArray<{ path: string; rank: number }>, layers: ReadonlySet<string>): Array<{ path: string; rank: number }> {
+  return files.filter((f) => {
+    try {
+      const { header } = readSpillHeader(readFileSync(f.path));
+      return layers.has(`${header.home}\u0000${header.layerId}`);
+    } catch {
+      return false;
+    }
+  });
 }

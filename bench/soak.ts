@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { seededRandom } from 'graft/util';
 import { mpiEnv } from '../test/helpers/mpirun.js';
 import { checkEachOnce, checkLoads, checkStoreBudgets } from './soak-checks.js';
-import { corruptSpillFile, FaultSchedule, readSpillHeader, signal, spillFiles, type Corruption, type FaultKind } from './soak-faults.js';
+import { corruptSpillFile, FaultSchedule, filesOf, readSpillHeader, recentSpillLoads, signal, spillFiles, type Corruption, type FaultKind } from './soak-faults.js';
 import { kSoakTokenVar, leftBehind, rankProcesses } from './soak-processes.js';
 
 const { values: args } = parseArgs({
@@ -37,7 +37,7 @@ const quick = args.quick;
 const seed = Number(args.seed);
 const kSettings = quick
   ? { ranks: 4, candidates: 60, population: 6, sample: 2, trainSize: 400, valSize: 128, gapMs: [3_000, 8_000] as [number, number], minFaults: 3 }
-  : { ranks: 8, candidates: 240, population: 8, sample: 3, trainSize: 1000, valSize: 250, gapMs: [5_000, 14_000] as [number, number], minFaults: 20 };
+  : { ranks: 8, candidates: 300, population: 8, sample: 3, trainSize: 3000, valSize: 500, gapMs: [5_000, 14_000] as [number, number], minFaults: 20 };
 const kStoreMb = 1;
 /**
  * Models whose layers may sit in spill files at once, summed over ranks. Retention keeps the
@@ -118,8 +118,11 @@ function inject(kind: FaultKind, job: number): boolean {
     if (!signal(pid, 'SIGUSR2')) return false;
     console.log(`  ${elapsed()}: fault ${n}: SIGUSR2 to rank ${rank} (pid ${pid}): its actor threads restart`);
   } else {
-    // The newest files: layers of the latest models, the likeliest donors of what comes next.
-    const files = spillFiles(spillDir).slice(0, kCorruptAmongNewest);
+    // A layer candidates lately loaded from its spill file, so a reader meets the damage soon;
+    // else one of the newest files (layers of the latest models).
+    const all = spillFiles(spillDir);
+    const hot = filesOf(all, recentSpillLoads(logFile));
+    const files = hot.length > 0 ? hot : all.slice(0, kCorruptAmongNewest);
     let done: Corruption | null = null;
     for (let tries = 0; tries < 3 && !done && files.length > 0; tries++) done = corruptSpillFile(files[schedule.pick(files.length)]!, (k) => schedule.pick(k), job);
     if (!done) return false;
@@ -160,8 +163,10 @@ async function runJob(job: number): Promise<{ code: number | null; killed: boole
     if (nextFault === Infinity && counts.starts > startsBefore) nextFault = Date.now() + schedule.nextGap();
     if (killedAt === null && Date.now() >= nextFault && code === undefined) {
       let kind = schedule.kind();
-      if (!inject(kind, job) && kind === 'corrupt') inject((kind = 'actor'), job);
-      if (kind === 'kill') killedAt = Date.now();
+      let done = inject(kind, job);
+      // No spill file to corrupt yet: restart actors instead.
+      if (!done && kind === 'corrupt') done = inject((kind = 'actor'), job);
+      if (done && kind === 'kill') killedAt = Date.now();
       nextFault = Date.now() + schedule.nextGap();
     }
     if (killedAt !== null && Date.now() - killedAt > kJobEndAfterKillMs) {
