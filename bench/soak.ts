@@ -36,7 +36,7 @@ const { values: args } = parseArgs({
 const quick = args.quick;
 const seed = Number(args.seed);
 const kSettings = quick
-  ? { ranks: 4, candidates: 60, population: 6, sample: 2, trainSize: 400, valSize: 128, gapMs: [3_000, 8_000] as [number, number], minFaults: 3 }
+  ? { ranks: 4, candidates: 80, population: 6, sample: 2, trainSize: 1500, valSize: 250, gapMs: [3_000, 8_000] as [number, number], minFaults: 3 }
   : { ranks: 8, candidates: 300, population: 8, sample: 3, trainSize: 3000, valSize: 500, gapMs: [5_000, 14_000] as [number, number], minFaults: 20 };
 const kStoreMb = 1;
 /**
