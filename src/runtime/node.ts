@@ -108,6 +108,17 @@ export class RankNode implements SupervisorHost {
     );
   }
 
+  /** Restarts every live actor thread of this rank, each as a death within its restart budget; how many. */
+  restartActors(): number {
+    let restarted = 0;
+    for (const actor of this.#actors.values()) {
+      if (actor.state !== 'alive') continue;
+      actor.kill(true);
+      restarted++;
+    }
+    return restarted;
+  }
+
   // Shutdown ------------------------------------------------------------------------------------
 
   /** Driver only: stops every rank, then this one; resolves when all have closed their transport. */

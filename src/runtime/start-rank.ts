@@ -1,6 +1,8 @@
 // runtime/start-rank.ts: starts the runtime on a rank's main thread: opens the transport (MPI
 // under mpirun, local otherwise, or the one given), learns every rank's capacity in one
-// allgather (checking that all speak the same protocol), and builds the rank's node.
+// allgather (checking that all speak the same protocol), and builds the rank's node. A process
+// that is one rank (a local or MPI transport, not one rank of a loopback cluster in a shared
+// process) restarts its actors on SIGUSR2 (restart-signal.ts).
 
 import { InvalidArgumentError } from '../errors.js';
 import { openTransport, type Transport } from '../transport/index.js';
@@ -9,6 +11,7 @@ import { decode, encode } from './codec.js';
 import { ProtocolError } from './errors.js';
 import { detectGpuInventory, probeNvidiaSmi } from './gpu.js';
 import { RankNode } from './node.js';
+import { restartActorsOnSignal } from './restart-signal.js';
 import { defaultRankMemoryMB, type ResolvedInitOptions } from './options.js';
 import { kProtocolVersion, type RankInfo } from './protocol.js';
 import { Runtime } from './runtime.js';
@@ -17,6 +20,10 @@ export async function startRank(options: ResolvedInitOptions): Promise<{ runtime
   if (options.logFile) setLogFile(options.logFile);
   const transport = options.transport ?? (await openTransport());
   const node = new RankNode(transport, options, await gatherRanks(transport, options));
+  if (transport.info.kind !== 'loopback') {
+    const stopListening = restartActorsOnSignal(node.rank, () => node.restartActors());
+    void node.closed.then(stopListening);
+  }
   const runtime = new Runtime({
     rank: node.rank,
     size: node.size,

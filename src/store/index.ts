@@ -26,4 +26,5 @@ export { serveStore } from './store-service.js';
 export { StoreClient } from './store-client.js';
 export { connectStore } from './store-bridge.js';
 export { RankStores } from './rank-stores.js';
+export { storeStatsFile, type StoreStatsSample } from './store-stats-file.js';
 export type { StoreRequest, StoreReplies, WireFetchResult } from './port-protocol.js';

@@ -2,7 +2,8 @@
 // memory arenas that peers read one-sided; stores a model incrementally (its new layers, and
 // pointers to its donors' layers for the rest); keeps within a byte budget by spilling the
 // least recently used layers to files; drops models that left the population. Publishes every
-// model it stores to the gossip index. Knows layers, not how they were trained.
+// model it stores to the gossip index. A store starts empty: its rank's spill folder is
+// cleared of an earlier process's files. Knows layers, not how they were trained.
 
 import { ClosedError } from '../errors.js';
 import type { Transport } from '../transport/transport.js';
@@ -17,6 +18,7 @@ import type { LayerRecord } from './layer-record.js';
 import { blobKey, type LayerInfo, type LayerRef, type ModelEntry } from './model-entry.js';
 import { resolveStoreOptions, type LayerStoreOptions, type ResolvedLayerStoreOptions } from './options.js';
 import type { FetchResult, PutModel, PutResult } from './types.js';
+import { clearRankSpill } from './spill.js';
 
 export interface RetainResult {
   /** Models of this rank dropped by this call. */
@@ -64,6 +66,7 @@ export class LayerStore {
     }
     this.#transport = transport;
     this.#index = index;
+    clearRankSpill(this.options.spillDir, transport.rank);
     this.#table = new BlobTable(transport, this.options, (blob) => (blob.replica ? this.#publishReplicas() : this.#moved(blob)));
   }
 

@@ -3,7 +3,8 @@
 // rank then drops the rest), and its orderly end: the driver asks every other rank to close its
 // store and waits for each to answer before the runtime shuts the job down, so no gossip or
 // fetch is in flight when transports close. The driver's requests are RPCs over the transport
-// (rank-protocol.ts). Knows the store, the runtime and the transport, not the search.
+// (rank-protocol.ts). Each rank samples its store's figures into the run directory
+// (store-stats-file.ts). Knows the store, the runtime and the transport, not the search.
 
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { GraftError } from '../errors.js';
 import { Rpc, transportEndpoint, type Runtime } from '../runtime/index.js';
 import type { Transport } from '../transport/index.js';
 import { log } from '../util/log.js';
+import { recordStoreStats } from './store-stats-file.js';
 import { GossipIndex } from './gossip-index.js';
 import { LayerStore } from './layer-store.js';
 import { kRankStoreProtocol, type RankStoreReplies, type RankStoreRequest } from './rank-protocol.js';
@@ -32,6 +34,7 @@ export class RankStores {
   readonly #rpc: Rpc<RankStoreRequest, RankStoreReplies, number>;
   #closed = false;
   #retaining: Promise<unknown> = Promise.resolve();
+  readonly #stopStats: () => void;
 
   constructor(runtime: Runtime, transport: Transport, options: { out: string; storeMb: number; spillDir: string | null }) {
     this.#transport = transport;
@@ -41,6 +44,7 @@ export class RankStores {
       spillDir: options.spillDir ?? join(options.out, 'spill'),
     });
     this.#bridge = new StoreBridge(runtime, this.store);
+    this.#stopStats = recordStoreStats(this.store, options.out);
     this.index.start();
     this.#rpc = new Rpc(transportEndpoint(transport, kRankStoreTag), {
       protocol: kRankStoreProtocol,
@@ -95,6 +99,8 @@ export class RankStores {
     this.#closed = true;
     this.#rpc.close();
     await this.#retaining;
+    // The last sample before the bridge closes: what the actors still hold then, they did not release.
+    this.#stopStats();
     this.#bridge.close();
     this.index.close();
     await this.store.close();

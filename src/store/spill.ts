@@ -1,9 +1,11 @@
 // store/spill.ts: a layer blob in a file of its own under the spill directory, which all ranks
 // are meant to share (a parallel file system): any rank can read any rank's spilled layers.
 // The path follows from (owner rank, home model, layer id), so nobody needs to be told it.
+// Each rank owns its own folder, `r<rank>/`.
 // Format: 'GRFL', u32 version, u32 header length, JSON header, zero padding to 8, the blob.
 
 import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SpillFileError } from './errors.js';
@@ -21,7 +23,20 @@ export interface SpillHeader {
 
 export function spillPath(spillDir: string, rank: number, home: string, layerId: string): string {
   const name = createHash('sha256').update(home).update('\u0000').update(layerId).digest('hex');
-  return join(spillDir, `r${rank}`, `${name}.layer`);
+  return join(rankSpillDir(spillDir, rank), `${name}.layer`);
+}
+
+function rankSpillDir(spillDir: string, rank: number): string {
+  return join(spillDir, `r${rank}`);
+}
+
+/**
+ * Deletes `rank`'s folder, left by an earlier process of that rank (a job killed, then
+ * resumed): a store starts empty, so no index entry can point at those files, and retention,
+ * which only frees what its store holds, would never remove them.
+ */
+export function clearRankSpill(spillDir: string, rank: number): void {
+  rmSync(rankSpillDir(spillDir, rank), { recursive: true, force: true });
 }
 
 export async function writeSpill(path: string, header: SpillHeader, blob: Uint8Array): Promise<void> {

@@ -129,7 +129,17 @@ async function transferLayers(
   Object.assign(transfer, donorOf(donor.modelId, ctx.settings.donorRuns ?? []));
   transfer.layersMatched = donor.matched;
   try {
+    const fetchStart = new Date().toISOString();
     const fetched = await ctx.layers!.fetch(plan.refs);
+    // Which copy of each layer the model got, and which were refused and why (a checksum that
+    // failed is ERR_CHECKSUM_MISMATCH): what to read when a transfer looks wrong.
+    log('info', 'nas.transfer.fetched', {
+      id: task.id,
+      donor: donor.modelId,
+      fetchStart,
+      layers: fetched.layers.map((l) => ({ home: l.home, layerId: l.layerId, source: l.source })),
+      missing: fetched.missing.map((m) => ({ home: m.home, layerId: m.layerId, reason: m.reason })),
+    });
     let report;
     try {
       report = loadLayers(model, fetched.layers, { mode: ctx.settings.transferMode, targets: plan.targets, partial: rule === 'partial' });
