@@ -14,10 +14,12 @@ describe('runtime: SIGUSR2 restarts a rank\'s actors', () => {
     const job = await startLocal();
     try {
       expect(process.listenerCount('SIGUSR2')).to.equal(listeners + 1);
-      const a = await job.driver.spawn<Counter>(actorsUrl, 'Counter', [5], { maxRestarts: 1, maxTaskRetries: 0 });
+      // Two calls at once: a call answered after the slow one was posted proves the slow one
+      // reached the actor and runs (calls on one handle arrive in order), whatever the load.
+      const a = await job.driver.spawn<Counter>(actorsUrl, 'Counter', [5], { maxRestarts: 1, maxTaskRetries: 0, maxConcurrency: 2 });
       const b = await job.driver.spawn<Counter>(actorsUrl, 'Counter', [7], { maxRestarts: 1 });
-      await a.get(); // connected, so the next call is posted at once
       const inFlight = a.later(30_000, 1);
+      expect(await a.get()).to.equal(5);
       process.kill(process.pid, 'SIGUSR2');
       expect(await rejection(inFlight)).to.be.instanceOf(ActorDiedError);
       expect(await a.get()).to.equal(5);
