@@ -1,4 +1,4 @@
-// test/transport/doctor.test.ts: `graft doctor` prints one JSON line per rank, alone and
+// test/cli/doctor.test.ts: `graft doctor` prints one JSON line per rank, alone and
 // under mpirun (rank 0 prints every rank's line, in rank order), and a rank bound to a single
 // core of several is warned.
 
@@ -7,7 +7,7 @@ import { cpus } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { mpirun } from '../helpers/mpirun.js';
-import { requireMpi } from './mpi-shape.js';
+import { requireMpi } from '../transport/mpi-shape.js';
 
 const main = fileURLToPath(new URL('../../../dist/main.js', import.meta.url));
 
