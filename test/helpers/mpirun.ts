@@ -45,6 +45,13 @@ export function hasMpiAddon(): boolean {
   return existsSync(fileURLToPath(new URL('../../../native/build/Release/graft_mpi.node', import.meta.url)));
 }
 
+/** Skips the calling suite (from its `before`) where mpirun or the MPI addon is missing, saying which. */
+export function skipWithoutMpi(suite: Mocha.Context): void {
+  if (hasMpirun() && hasMpiAddon()) return;
+  console.log(`      (skipped: ${hasMpirun() ? 'the MPI addon is not built' : 'no mpirun on this machine'})`);
+  suite.skip();
+}
+
 /**
  * `mpirun -n ranks --oversubscribe --bind-to none node script …args`. Unbound: Open MPI pins
  * each of 2 ranks to one core by default, where a graft rank's MPI thread, event loop, actors

@@ -9,17 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readJournal, type EvaluationRecord } from 'graft/nas';
-import { hasMpiAddon, hasMpirun, mpirun } from '../helpers/mpirun.js';
+import { skipWithoutMpi, mpirun } from '../helpers/mpirun.js';
 
 const main = fileURLToPath(new URL('../../../dist/main.js', import.meta.url));
 
 describe('graft search under mpirun -n 4', function () {
   this.timeout(300_000);
   before(function () {
-    if (!hasMpirun() || !hasMpiAddon()) {
-      console.log(`      (skipped: ${hasMpirun() ? 'the MPI addon is not built' : 'no mpirun on this machine'})`);
-      this.skip();
-    }
+    skipWithoutMpi(this);
   });
 
   it('evaluates every candidate once across 4 ranks and fetches donors from peers', async () => {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readJournal, type EvaluationRecord } from 'graft/nas';
 import { storeStatsFile, type StoreStatsSample } from 'graft/store';
-import { hasMpiAddon, hasMpirun, mpirun } from '../helpers/mpirun.js';
+import { skipWithoutMpi, mpirun } from '../helpers/mpirun.js';
 
 const main = fileURLToPath(new URL('../../../dist/main.js', import.meta.url));
 const kRanks = 3;
@@ -22,10 +22,7 @@ const kMostLayersPerModel = 12;
 describe('layer store budget over a search under mpirun -n 3', function () {
   this.timeout(180_000);
   before(function () {
-    if (!hasMpirun() || !hasMpiAddon()) {
-      console.log(`      (skipped: ${hasMpirun() ? 'the MPI addon is not built' : 'no mpirun on this machine'})`);
-      this.skip();
-    }
+    skipWithoutMpi(this);
   });
 
   it('keeps every rank within --store-mb, spills, and lets go of replicas', async () => {

@@ -75,7 +75,7 @@ export function paretoOrder(points: readonly (readonly number[])[]): Array<{ ran
   const ranks = nondominatedRanks(points);
   const order = ranks.map((rank) => ({ rank, crowding: 0 }));
   const byRank = new Map<number, number[]>();
-  ranks.forEach((rank, i) => byRank.set(rank, [...(byRank.get(rank) ?? []), i]));
+  ranks.forEach((rank, i) => (byRank.get(rank) ?? byRank.set(rank, []).get(rank)!).push(i));
   for (const members of byRank.values()) {
     for (const [i, d] of crowdingDistances(points, members)) order[i]!.crowding = d;
   }
