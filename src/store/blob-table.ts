@@ -36,6 +36,7 @@ export class BlobTable {
   /** Keys of replicas reserved and still being read (see reserve). */
   readonly #reserved = new Set<string>();
   #resident = 0;
+  #replicasFreed = 0;
   #chain: Promise<unknown> = Promise.resolve();
 
   constructor(transport: Transport, options: ResolvedLayerStoreOptions, onChange: (blob: Blob) => void) {
@@ -50,6 +51,11 @@ export class BlobTable {
 
   get arenaBytes(): number {
     return this.#arenas.reduce((sum, a) => sum + a.byteLength, 0);
+  }
+
+  /** Replicas let go so far (evicted or removed): a count no sampling can miss. */
+  get replicasFreed(): number {
+    return this.#replicasFreed;
   }
 
   get arenaCount(): number {
@@ -149,7 +155,10 @@ export class BlobTable {
       if (this.#blobs.get(blob.key) !== blob) return;
       this.#blobs.delete(blob.key);
       this.#unplace(blob);
-      if (blob.replica) this.#onChange(blob);
+      if (blob.replica) {
+        this.#replicasFreed++;
+        this.#onChange(blob);
+      }
       if (blob.spilled) await removeSpill(this.#spillPathOf(blob));
     });
   }
@@ -218,6 +227,7 @@ export class BlobTable {
       if (victim.replica) {
         this.#blobs.delete(victim.key);
         this.#unplace(victim);
+        this.#replicasFreed++;
         this.#onChange(victim);
         return true;
       }

@@ -31,6 +31,8 @@ export interface StoreStats {
   models: number;
   blobs: number;
   replicas: number;
+  /** Replicas let go so far (evicted, released or dropped). */
+  replicasFreed: number;
   residentBytes: number;
   capacityBytes: number;
   spilledBytes: number;
@@ -210,6 +212,7 @@ export class LayerStore {
       models,
       blobs,
       replicas,
+      replicasFreed: this.#table.replicasFreed,
       residentBytes: this.#table.residentBytes,
       capacityBytes: this.options.capacityBytes,
       spilledBytes,

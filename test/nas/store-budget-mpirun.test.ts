@@ -55,7 +55,8 @@ describe('layer store budget over a search under mpirun -n 3', function () {
     const flat = all.flat();
     expect(flat.some((s) => s.spilledBytes > 0), 'some layer spilled').to.equal(true);
     expect(flat.some((s) => s.replicas > 0), 'some rank kept a replica of a peer layer').to.equal(true);
-    const freed = all.some((samples) => samples.some((s, i) => i > 0 && s.replicas < samples[i - 1]!.replicas));
+    // A cumulative count: a replica taken and let go between two samples counts too.
+    const freed = flat.some((s) => s.replicasFreed > 0);
     expect(freed, 'some rank let a replica go').to.equal(true);
     // Retention dropped models: no rank keeps every model it trained.
     for (let rank = 0; rank < kRanks; rank++) {
